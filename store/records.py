@@ -1,0 +1,177 @@
+"""Plain records that flow from the parser into the store and out of search.
+
+The parser produces a :class:`Meeting` holding :class:`Item` objects. The store keeps one flat
+document per agenda item (an :class:`ItemRecord`: the item's fields plus its meeting's body and
+date), because every question is answered from items, and an item that carries its meeting's
+identity can be shown without a second lookup.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ReferatError(Exception):
+    """An expected failure with a message meant for the user (never a bug)."""
+
+
+class ParseError(ReferatError):
+    """A file could not be read as minutes; the message names the file and says why."""
+
+
+class StoreError(ReferatError):
+    """The store file could not be read or written."""
+
+
+@dataclass
+class Item:
+    """One agenda item as printed in the minutes.
+
+    Closed items ("Lukket: ...") keep their number, title and case number only: their content is
+    never stored, so it can never be shown by mistake.
+    """
+
+    number: int | None
+    title: str
+    closed: bool = False
+    case_number: str | None = None
+    journal_number: str | None = None
+    document_number: str | None = None
+    decision: str = ""
+    recommendation: str = ""
+    resume: str = ""
+    presentation: str = ""
+    treatment: str = ""
+    economy: str = ""
+    attachments: list[str] = field(default_factory=list)
+    text: str = ""
+
+
+@dataclass
+class Meeting:
+    """One meeting: its header and agenda items, as parsed from one file."""
+
+    body: str
+    date: str | None
+    start_time: str | None = None
+    place: str = ""
+    participants: list[str] = field(default_factory=list)
+    source: str = ""
+    content_hash: str = ""
+    items: list[Item] = field(default_factory=list)
+
+    @property
+    def meeting_id(self) -> str:
+        """A meeting is identified by its body and date (a re-published file replaces it)."""
+        return meeting_id(self.body, self.date)
+
+    def compute_hash(self) -> str:
+        """A fingerprint of what was parsed (not of the file's bytes).
+
+        The same minutes ingested from a text file, a PDF or a Word file hash alike, so only a real
+        change in content counts as an update.
+        """
+        data = dataclasses.asdict(self)
+        del data["source"], data["content_hash"]
+        blob = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return hashlib.sha256(blob).hexdigest()
+
+    def records(self) -> list[ItemRecord]:
+        """The flat item records the store keeps for this meeting, in agenda order."""
+        return [ItemRecord.from_item(self, item) for item in self.items]
+
+    def header(self) -> dict[str, Any]:
+        """The meeting's own fields, without items, as the store keeps them."""
+        data = dataclasses.asdict(self)
+        del data["items"]
+        data["meeting_id"] = self.meeting_id
+        data["item_count"] = len(self.items)
+        return data
+
+
+def meeting_id(body: str, date: str | None) -> str:
+    """The key of a meeting: ``"Direktionen|2023-02-20"``."""
+    return f"{body}|{date or 'undated'}"
+
+
+@dataclass
+class ItemRecord:
+    """An agenda item as stored and searched: the item plus its meeting's identity."""
+
+    meeting_id: str
+    body: str
+    date: str | None
+    item_number: int | None
+    title: str
+    closed: bool
+    case_number: str | None
+    journal_number: str | None
+    document_number: str | None
+    decision: str
+    recommendation: str
+    resume: str
+    presentation: str
+    treatment: str
+    economy: str
+    attachments: list[str]
+    text: str
+    source: str
+    start_time: str | None = None
+
+    @classmethod
+    def from_item(cls, meeting: Meeting, item: Item) -> ItemRecord:
+        return cls(
+            meeting_id=meeting.meeting_id,
+            body=meeting.body,
+            date=meeting.date,
+            start_time=meeting.start_time,
+            item_number=item.number,
+            title=item.title,
+            closed=item.closed,
+            case_number=item.case_number,
+            journal_number=item.journal_number,
+            document_number=item.document_number,
+            decision=item.decision,
+            recommendation=item.recommendation,
+            resume=item.resume,
+            presentation=item.presentation,
+            treatment=item.treatment,
+            economy=item.economy,
+            attachments=list(item.attachments),
+            text=item.text,
+            source=meeting.source,
+        )
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> ItemRecord:
+        """Build a record from a stored document, ignoring keys this version does not know."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in doc.items() if k in names})
+
+    def to_doc(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass
+class MeetingRecord:
+    """A meeting as listed by the store (header only, no items)."""
+
+    meeting_id: str
+    body: str
+    date: str | None
+    start_time: str | None
+    place: str
+    participants: list[str]
+    source: str
+    content_hash: str
+    item_count: int
+    ingested_at: str = ""
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> MeetingRecord:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in doc.items() if k in names})
