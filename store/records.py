@@ -86,8 +86,11 @@ class Meeting:
 
     def header(self) -> dict[str, Any]:
         """The meeting's own fields, without items, as the store keeps them."""
-        data = dataclasses.asdict(self)
-        del data["items"]
+        # Field by field rather than dataclasses.asdict, which would deep-copy every item only to
+        # drop them again (most of the time of a large ingest).
+        names = [f.name for f in dataclasses.fields(self) if f.name != "items"]
+        data = {name: getattr(self, name) for name in names}
+        data["participants"] = list(self.participants)
         data["meeting_id"] = self.meeting_id
         data["item_count"] = len(self.items)
         return data
@@ -153,7 +156,10 @@ class ItemRecord:
         return cls(**{k: v for k, v in doc.items() if k in names})
 
     def to_doc(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The stored document: a shallow copy (the only nested value is a list of strings)."""
+        doc = dict(vars(self))
+        doc["attachments"] = list(self.attachments)
+        return doc
 
 
 @dataclass

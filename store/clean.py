@@ -1,0 +1,283 @@
+"""Turn the text a PDF gives back into the text the minutes were written as.
+
+A PDF holds positioned glyphs, not paragraphs. Read with pypdf's layout mode, each page comes
+back as lines of text placed on a character grid: vertical gaps become blank lines and horizontal
+gaps become runs of spaces. What that leaves behind, and what this module undoes:
+
+* running headers and footers on every page: the meeting line, the municipality, ``Side 3 af 14``,
+  ``Side 3/14``, ``- 3 -``, a lone page number;
+* paragraphs wrapped onto several lines (and across a page break), justified with padded spaces;
+* words hyphenated at the end of a line (``ud-`` / ``viklingsstrategi``);
+* ligatures (``ﬁ``), no-break and zero-width spaces, soft hyphens;
+* dotted leaders in the table of contents (``Eventuelt ........ 14``), and right-hand tab stops
+  that the text exports of the same minutes write as a tab.
+
+The goal is the text export's shape: paragraphs separated by a blank line, one line per list
+item, ``title.....<TAB>page`` in the table of contents, so a PDF parses to the same records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+# Characters that extraction leaves behind and that never carry meaning in minutes.
+_CHAR_MAP = str.maketrans({
+    "\u00a0": " ",  # no-break space
+    "\u2007": " ",  # figure space
+    "\u202f": " ",  # narrow no-break space (French-style thousands, times)
+    "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ", "\u2006": " ",
+    "\u2008": " ", "\u2009": " ", "\u200a": " ", "\u205f": " ", "\u3000": " ",
+    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
+    "\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+    "\ufb05": "st", "\ufb06": "st",
+    "\r": None,
+    "\f": "\n",
+    "\v": "\n",
+    "\u2028": "\n", "\u2029": "\n\n",
+})
+SOFT_HYPHEN = "\u00ad"
+
+# A run of this many spaces inside a line is a tab stop or a column gap, not a word space.
+TAB_GAP = 5
+_TAB_RUN = re.compile(" {%s,}" % TAB_GAP)  # noqa: UP031 (braces of a regex quantifier)
+
+# Page numbers as printed in running headers and footers.
+_PAGE_NUMBER = re.compile(
+    r"""^(?:
+        (?:side|page|s\.)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?   # Side 3 af 14, Side 3/14, Page 3 of 9
+      | -\s*\d+\s*-                                      # - 3 -
+      | \d+\s*(?:/|af|of)\s*\d+                          # 3/14, 3 af 14
+      | \d{1,4}                                          # 3
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+# Dotted leaders before a page number at the end of a table-of-contents line.
+_LEADER = re.compile(r"\s*(?:\.\s*){4,}\t?\s*([0-9]+|[ivxlcdm]+)$", re.IGNORECASE)
+# Lines that start a new paragraph even without a blank line before them: list items.
+_LIST_ITEM = re.compile(r"^(?:[-–•▪◦*·]\s|\d{1,2}[.)]\s|[a-zæøå][.)]\s|At \d+:)")
+# Words after which "Børne-" at the end of a line keeps its hyphen: "Børne- og Skoleudvalget".
+_KEEP_HYPHEN_BEFORE = {"og", "eller", "samt", "til", "and", "or", "&"}
+# Layout mode places glyphs on a grid of one average character width, so where a line ends is
+# only approximate: a full line of wide letters ends well short of one of narrow letters. A line
+# counts as full when the next word would have taken it past this share of the longest line.
+_FULL = 0.8
+
+
+def normalise_chars(text: str) -> str:
+    """Map ligatures, odd spaces and line separators to plain text; drop invisible characters.
+
+    Soft hyphens are removed: inside a word they are invisible, and at the end of a line they
+    mark a hyphenation that :func:`rebuild_paragraphs` joins without them.
+
+    >>> normalise_chars("Beslutning\\u00a0om \\ufb01nansiering\\u200b")
+    'Beslutning om finansiering'
+    """
+    return text.translate(_CHAR_MAP).replace(SOFT_HYPHEN, "")
+
+
+@dataclass
+class _Line:
+    text: str  # cleaned: word spaces single, tab stops as "\t"
+    end: int  # the column where the line ends on the layout grid
+    ends_soft: bool = False  # the line ended in a soft hyphen (a sure hyphenation point)
+
+
+def _clean_line(raw: str) -> _Line:
+    soft = raw.rstrip().endswith(SOFT_HYPHEN)
+    raw = raw.translate(_CHAR_MAP).replace(SOFT_HYPHEN, "").rstrip()
+    end = len(raw)
+    body = raw.lstrip()
+    gaps = re.findall(r" {2,}", body)
+    words = body.split()
+    if len(words) >= 4 and len(gaps) >= len(words) - 2:
+        # Justified: every gap is padded, none is a tab stop.
+        text = " ".join(words)
+    else:
+        text = _TAB_RUN.sub("\t", body)
+        text = re.sub(r" {2,}", " ", text)
+    text = _LEADER.sub(lambda m: ".....\t" + m.group(1), text)
+    if soft and text and not text.endswith("-"):
+        text += "-"
+    return _Line(text=text, end=end, ends_soft=soft)
+
+
+def _page_lines(page: str) -> list[_Line | None]:
+    """A page as cleaned lines, ``None`` standing for a blank line (a paragraph gap)."""
+    lines: list[_Line | None] = []
+    for raw in normalise_text_breaks(page).split("\n"):
+        line = _clean_line(raw)
+        lines.append(line if line.text else None)
+    return lines
+
+
+def normalise_text_breaks(text: str) -> str:
+    """Unify line ends (``\\r\\n``, ``\\r``) to ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _key(text: str) -> str:
+    """A header/footer line with its page number blanked, so "Side 3" and "Side 4" match."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text)).strip().lower()
+
+
+# Headers and footers live in the first and last few lines of a page.
+_BAND = 4
+
+
+def strip_running_lines(pages: list[list[_Line | None]]) -> list[list[_Line | None]]:
+    """Drop running headers and footers: page numbers, and lines that repeat across pages.
+
+    A line is running when the same text (digits aside, so "Side 3" matches "Side 4") stands at
+    the same place, counted in lines from the top or from the bottom of the page, on at least
+    half the pages and at least two. Requiring the same place keeps a body line that merely
+    recurs ("Direktionens møde den ...:" before each decision), and page one's own title just
+    below an identical running header. Stripping goes inward from each edge and stops at the
+    first line that is neither running nor a page number.
+    """
+    def band(lines: list[_Line | None], top: bool) -> list[int]:
+        idx = [i for i, line in enumerate(lines) if line is not None]
+        return idx[:_BAND] if top else idx[::-1][:_BAND]
+
+    counts: Counter[tuple[bool, int, str]] = Counter()
+    for lines in pages:
+        for top in (True, False):
+            counts.update(
+                (top, rank, _key(lines[i].text)) for rank, i in enumerate(band(lines, top))
+            )
+    need = max(2, (len(pages) + 1) // 2)
+    running = {place for place, n in counts.items() if n >= need}
+
+    out: list[list[_Line | None]] = []
+    for lines in pages:
+        lines = list(lines)
+        for top in (True, False):
+            for rank, i in enumerate(band(lines, top)):
+                line = lines[i]
+                assert line is not None
+                if (top, rank, _key(line.text)) in running or _PAGE_NUMBER.match(line.text):
+                    lines[i] = None
+                else:
+                    break
+        out.append(lines)
+    return out
+
+
+def _blocks(lines: list[_Line | None]) -> list[list[_Line]]:
+    blocks: list[list[_Line]] = []
+    current: list[_Line] = []
+    for line in lines:
+        if line is None:
+            if current:
+                blocks.append(current)
+                current = []
+        else:
+            current.append(line)
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def _first_word(text: str) -> str:
+    return text.split(maxsplit=1)[0] if text.split() else ""
+
+
+def _wrapped(prev: _Line, nxt: _Line, width: float) -> bool:
+    """Did ``nxt`` continue ``prev`` only because ``prev`` ran out of room?
+
+    The test is the one a typesetter applies: the next line's first word would not have fit at
+    the end of the previous line. List items, tab-stop lines (table rows, table of contents)
+    and lines after a hyphenated word are decided by their shape.
+    """
+    if "\t" in prev.text or "\t" in nxt.text or _LIST_ITEM.match(nxt.text):
+        return False
+    if prev.ends_soft or prev.text.endswith((",", " -", " –", " &", " og", " samt", " eller")):
+        return True  # no paragraph ends on a comma, a spaced dash or a conjunction
+    if len(prev.text) + 1 + len(_first_word(nxt.text)) > width * _FULL:
+        return True
+    # Headings set in a larger font fit fewer characters on a line; their continuation is
+    # recognisable as a lower-case word (Danish sentences and items start upper case; after
+    # "mio." or "bl.a." a lower-case word continues the line) unless a colon or semicolon
+    # introduced it.
+    return (
+        nxt.text[:1].islower()
+        and not prev.text.endswith((":", ";"))
+        and len(prev.text) >= width * _FULL / 2
+    )
+
+
+def _join(prev: str, nxt: str) -> str:
+    """Join a wrapped line to the next, undoing end-of-line hyphenation.
+
+    ``ud-`` + ``viklingsstrategi`` → ``udviklingsstrategi``; ``Børne-`` + ``og Skoleudvalget``
+    keeps its hyphen; ``VSBV -`` + ``Forbindsstoffer`` is a spaced dash and keeps a space;
+    ``EU-`` + ``borgere`` keeps the hyphen of an abbreviation.
+    """
+    if prev.endswith("-") and len(prev) >= 2 and prev[-2].isalpha():
+        word = _first_word(nxt)
+        if word.lower() in _KEEP_HYPHEN_BEFORE:
+            return prev + " " + nxt
+        if prev[-2].islower() and word[:1].islower():
+            return prev[:-1] + nxt
+        return prev + nxt
+    return prev + " " + nxt
+
+
+def rebuild_paragraphs(pages: list[str]) -> str:
+    r"""Rebuild the text of a document from its pages as laid out by pypdf's layout mode.
+
+    >>> pages = [
+    ...     "Referat 2024\n\nThe board agreed that the long report on the new school\n"
+    ...     "structure is approved\n\n  Side 1 af 2",
+    ...     "Referat 2024\n\n- one item\n- two\n\n  Side 2 af 2",
+    ... ]
+    >>> print(rebuild_paragraphs(pages))
+    The board agreed that the long report on the new school structure is approved
+    <BLANKLINE>
+    - one item
+    - two
+    """
+    cleaned = strip_running_lines([_page_lines(page) for page in pages])
+    # The measure of a full line: the longest prose line of the document (tab-stop lines such
+    # as the table of contents are drawn to the margin with leaders and padding).
+    width = max(
+        (len(line.text) for lines in cleaned for line in lines
+         if line is not None and "\t" not in line.text),
+        default=0,
+    )
+
+    paragraphs: list[list[str]] = []  # each a list of visual lines, wrapped lines already joined
+    last: _Line | None = None
+    for lines in cleaned:
+        for i, block in enumerate(_blocks(lines)):
+            first = block[0]
+            if i == 0 and last is not None and _continues_across_page(last, block, width):
+                paragraphs[-1][-1] = _join(paragraphs[-1][-1], first.text)
+            elif i == 0 and paragraphs and _LIST_ITEM.match(paragraphs[-1][-1]) \
+                    and _LIST_ITEM.match(first.text):
+                paragraphs[-1].append(first.text)  # a list that runs on to the next page
+            else:
+                paragraphs.append([first.text])
+            prev = first
+            for line in block[1:]:
+                if _wrapped(prev, line, width):
+                    paragraphs[-1][-1] = _join(paragraphs[-1][-1], line.text)
+                else:
+                    paragraphs[-1].append(line.text)
+                prev = line
+            last = prev
+    return "\n\n".join("\n".join(lines) for lines in paragraphs)
+
+
+def _continues_across_page(prev: _Line, block: list[_Line], width: float) -> bool:
+    """A paragraph broken by a page break: the last line was full, and the page does not open
+    with a new sentence after a full stop or with a heading (one line on its own, capitalised,
+    no closing punctuation: ``Sagstype``, ``Beslutning``)."""
+    nxt = block[0]
+    if not _wrapped(prev, nxt, width):
+        return False
+    if prev.text.rstrip().endswith((".", ":", "!", "?")) and nxt.text[:1].isupper():
+        return False
+    heading = len(block) == 1 and nxt.text[:1].isupper() and not nxt.text.endswith((".", ",", ";"))
+    return not heading

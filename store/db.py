@@ -1,0 +1,604 @@
+"""The store: every meeting and agenda item, kept in one TinyDB JSON file.
+
+TinyDB is reached only in this module; the rest of the code sees :class:`MeetingRecord` and
+:class:`ItemRecord`. The file layout is TinyDB's own (``{"table": {"doc id": {...}}}``) with these
+tables:
+
+* ``meetings`` -- one header per meeting (:meth:`Meeting.header` plus ``ingested_at``);
+* ``items`` -- one flat :meth:`ItemRecord.to_doc` per agenda item;
+* ``_meta`` -- one document marking the file as a Referat store, with the last write time;
+* any number of small state tables for the bot (``feedback``, ``follows``, ...), one document
+  ``{"key": ..., "value": {...}}`` per key.
+
+Why the file is handled with this much care:
+
+* **One write per transaction.** TinyDB writes the whole file on every table operation. The
+  storage here defers writes while a transaction is open and writes once at the end, so ingesting
+  10,000 meetings writes the file once, not 10,000 times.
+* **Crash safety.** A write goes to a temporary file in the same directory, is flushed and
+  fsync'ed, then ``os.replace``'d over the old file. A process killed mid-write leaves the previous
+  file untouched (plus, at worst, a stray ``.<name>.*.tmp`` that the next writer removes).
+* **Two processes.** A CLI ingest may run while the bot is serving. Every write transaction holds
+  a file lock (``<db>.lock``) and first reloads the file if another process replaced it, so
+  neither overwrites the other's work. Readers call :meth:`Store.refresh`, which costs one
+  ``stat`` when nothing changed.
+* **Threads.** The bot runs handlers in threads; an ``RLock`` guards the in-memory state.
+
+    >>> store = Store(None)                 # in memory; Store("data/referat.json") for a file
+    >>> report = store.ingest([meeting])    # doctest: +SKIP
+    >>> [r.title for r in store.items()]    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import json
+import os
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock, Timeout
+from tinydb import TinyDB
+from tinydb.storages import Storage
+from tinydb.table import Document, Table
+
+from store.records import ItemRecord, Meeting, MeetingRecord, StoreError
+
+MEETINGS = "meetings"
+ITEMS = "items"
+META = "_meta"
+FORMAT = "referat"
+FORMAT_VERSION = 1
+
+_ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(ItemRecord))
+_MEETING_FIELDS = tuple(f.name for f in dataclasses.fields(MeetingRecord))
+# The tables that hold records; anything else is a state table.
+_RESERVED = frozenset({MEETINGS, ITEMS, META})
+
+Tables = dict[str, dict[str, dict[str, Any]]]
+_Signature = tuple[int, int, int]  # (st_mtime_ns, st_size, st_ino) of the file last read/written
+
+
+@dataclass
+class IngestReport:
+    """What one :meth:`Store.ingest` call did, by meeting id.
+
+    ``items_added`` counts the items of added meetings, ``items_updated`` the (new) items of
+    meetings whose content changed, ``items_unchanged`` the items of meetings left as they were.
+    """
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    items_added: int = 0
+    items_updated: int = 0
+    items_unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
+
+
+@dataclass
+class StoreStats:
+    meetings: int
+    items: int
+    updated_at: str | None
+    size_bytes: int
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class _AtomicJSONStorage(Storage):
+    """A TinyDB storage that keeps the data in memory and writes the file only when told to.
+
+    ``read`` hands TinyDB the live in-memory dict (no copy, no parse), ``write`` only records the
+    new data; :meth:`flush` writes it atomically. With ``path=None`` nothing is ever written,
+    which makes this the in-memory storage too, so both kinds of store share one code path.
+    """
+
+    def __init__(self, path: Path | None, data: Tables | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.data: Tables = data if data is not None else {}
+        self.dirty = False
+
+    def read(self) -> Tables:
+        return self.data
+
+    def write(self, data: Tables) -> None:
+        self.data = data
+        self.dirty = True
+
+    def flush(self) -> _Signature | None:
+        """Write the data atomically; return the new file's signature (None in memory)."""
+        self.dirty = False
+        if self.path is None:
+            return None
+        return _atomic_write(self.path, _dump(self.data))
+
+
+def _dump(data: Tables) -> bytes:
+    # No indent and ensure_ascii=False: the C encoder stays on its fast path and Danish text is
+    # written as UTF-8 instead of \u escapes, which keeps the file a third smaller.
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _temp_prefix(path: Path) -> str:
+    # Hidden and named after the store, so folder scans skip it and writers can clean it up.
+    return f".{path.name}."
+
+
+def _atomic_write(path: Path, blob: bytes) -> _Signature:
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+            handle.flush()
+            os.fsync(handle.fileno())
+            st = os.fstat(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+    # A rename keeps the inode, size and mtime of the temporary file.
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); skipped where folders cannot be opened."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _validate(data: Any, path: Path) -> Tables:
+    """Refuse anything that is not a Referat store, so it is never overwritten by mistake."""
+    not_ours = f"{path} is not a Referat store"
+    if not isinstance(data, dict):
+        raise StoreError(f"{not_ours} (expected a JSON object of tables)")
+    if not data:
+        return {}
+    meta = data.get(META)
+    if not isinstance(meta, dict) or not any(
+        isinstance(doc, dict) and doc.get("format") == FORMAT for doc in meta.values()
+    ):
+        raise StoreError(f"{not_ours} (no Referat marker); move it aside or choose another --db")
+    for name, table in data.items():
+        if not isinstance(table, dict) or not all(
+            isinstance(doc, dict) and key.isdigit() for key, doc in table.items()
+        ):
+            raise StoreError(f"{path}: table {name!r} is malformed")
+    return data
+
+
+def _read_file(path: Path) -> tuple[Tables, _Signature | None]:
+    """Read and validate the store file; a missing file is an empty store."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - fstat must see the very file that is read
+    except FileNotFoundError:
+        return {}, None
+    except OSError as exc:
+        raise StoreError(f"cannot read store {path}: {exc.strerror}") from exc
+    with handle:
+        st = os.fstat(handle.fileno())
+        blob = handle.read()
+    sig = (st.st_mtime_ns, st.st_size, st.st_ino)
+    if not blob.strip():
+        return {}, sig  # an empty file (e.g. made with `touch`) holds nothing to lose
+    try:
+        data = json.loads(blob)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{path} is not a valid store file (corrupt JSON: {exc})") from exc
+    return _validate(data, path), sig
+
+
+def _stat_signature(path: Path) -> _Signature | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+def _item_record(doc: dict[str, Any]) -> ItemRecord:
+    # Faster than ItemRecord.from_doc at 100,000 items (no dataclasses.fields() per call); the
+    # attachments list is copied so a caller can never change the stored document.
+    values = {name: doc[name] for name in _ITEM_FIELDS if name in doc}
+    values["attachments"] = list(values.get("attachments") or [])
+    return ItemRecord(**values)
+
+
+def _meeting_record(doc: dict[str, Any]) -> MeetingRecord:
+    values = {name: doc[name] for name in _MEETING_FIELDS if name in doc}
+    values["participants"] = list(values.get("participants") or [])
+    return MeetingRecord(**values)
+
+
+def _newest_first(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Sort meeting documents newest date first, undated last, by body within a date."""
+    docs = sorted(docs, key=lambda d: d.get("body") or "")
+    return sorted(docs, key=lambda d: d.get("date") or "", reverse=True)
+
+
+class Store:
+    """All meetings and items, in memory, backed by one JSON file (or nothing).
+
+    Reads never touch the disk: call :meth:`refresh` to pick up another process's writes.
+    Records returned are shared, read-only views; change the store only through its methods.
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = None, *,
+                 lock_timeout: float = 60.0) -> None:
+        self.path: Path | None = Path(path) if path is not None else None
+        self._lock = threading.RLock()
+        self._lock_timeout = lock_timeout
+        self._file_lock: FileLock | None = None
+        self._revision = 0
+        self._in_transaction = False
+        self._cache_revision = -1
+        self._meeting_docs: list[dict[str, Any]] = []
+        self._meeting_ids: dict[str, int] = {}
+        self._item_ids: dict[str, list[int]] = {}
+        self._items: list[ItemRecord] = []
+        self._items_ready = False
+        self._meetings: list[MeetingRecord] = []
+        data: Tables = {}
+        self._sig: _Signature | None = None
+        if self.path is not None:
+            if self.path.is_dir():
+                raise StoreError(f"{self.path} is a folder, not a store file")
+            data, self._sig = _read_file(self.path)
+        self._open(data)
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path) if self.path else None!r})"
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def meetings(self) -> list[MeetingRecord]:
+        """Every meeting, newest date first."""
+        with self._lock:
+            self._index()
+            return list(self._meetings)
+
+    def meeting(self, meeting_id: str) -> MeetingRecord | None:
+        with self._lock:
+            self._index()
+            doc_id = self._meeting_ids.get(meeting_id)
+            if doc_id is None:
+                return None
+            return _meeting_record(self._raw(MEETINGS)[str(doc_id)])
+
+    def items(self) -> list[ItemRecord]:
+        """Every item: meetings newest first, agenda order inside (cached per revision)."""
+        with self._lock:
+            self._index()
+            if not self._items_ready:
+                items = self._raw(ITEMS)
+                self._items = [
+                    _item_record(items[str(doc_id)])
+                    for doc in self._meeting_docs
+                    for doc_id in self._item_ids.get(doc.get("meeting_id"), ())
+                ]
+                self._items_ready = True
+            return list(self._items)
+
+    def items_for_meeting(self, meeting_id: str) -> list[ItemRecord]:
+        with self._lock:
+            self._index()
+            items = self._raw(ITEMS)
+            return [_item_record(items[str(i)]) for i in self._item_ids.get(meeting_id, ())]
+
+    def revision(self) -> int:
+        """A number that grows whenever the content held changes (own write or reload)."""
+        with self._lock:
+            return self._revision
+
+    def refresh(self) -> bool:
+        """Reload if another process replaced the file; True if it did. One ``stat`` otherwise.
+
+        Raises :class:`StoreError` if the file was replaced by something that is not a store.
+        """
+        if self.path is None:
+            return False
+        with self._lock:
+            if _stat_signature(self.path) == self._sig:
+                return False
+            data, sig = _read_file(self.path)
+            self._sig = sig
+            self._open(data)
+            self._changed()
+            return True
+
+    def stats(self) -> StoreStats:
+        with self._lock:
+            meta = self._meta()
+            size = 0
+            if self.path is not None:
+                with contextlib.suppress(OSError):
+                    size = self.path.stat().st_size
+            return StoreStats(
+                meetings=len(self._raw(MEETINGS)),
+                items=len(self._raw(ITEMS)),
+                updated_at=meta.get("updated_at"),
+                size_bytes=size,
+            )
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def ingest(self, meetings: Sequence[Meeting]) -> IngestReport:
+        """Add or replace meetings in ONE locked, atomic transaction (one file write at most).
+
+        A meeting is identified by body and date. The same content hash again leaves it as it
+        is; a different hash replaces its header and all of its items. When nothing changes the
+        file is not written at all. Within one call, a later meeting with the same id wins.
+        """
+        latest: dict[str, Meeting] = {}
+        for meeting in meetings:
+            latest.pop(meeting.meeting_id, None)  # keep the order of the last occurrence
+            latest[meeting.meeting_id] = meeting
+        report = IngestReport()
+        with self._transaction():
+            self._index()
+            meetings_raw = self._raw(MEETINGS)
+            drop_meetings: list[int] = []
+            drop_items: list[int] = []
+            new_meetings: list[dict[str, Any]] = []
+            new_items: list[dict[str, Any]] = []
+            stamp = _now()
+            for mid, meeting in latest.items():
+                content_hash = meeting.content_hash or meeting.compute_hash()
+                doc_id = self._meeting_ids.get(mid)
+                if doc_id is not None:
+                    old = meetings_raw[str(doc_id)]
+                    if old.get("content_hash") == content_hash:
+                        report.unchanged.append(mid)
+                        report.items_unchanged += len(self._item_ids.get(mid, ()))
+                        continue
+                    drop_meetings.append(doc_id)
+                    drop_items.extend(self._item_ids.get(mid, ()))
+                    report.updated.append(mid)
+                    report.items_updated += len(meeting.items)
+                else:
+                    report.added.append(mid)
+                    report.items_added += len(meeting.items)
+                header = meeting.header()
+                header["content_hash"] = content_hash
+                header["ingested_at"] = stamp
+                new_meetings.append(header)
+                new_items.extend(record.to_doc() for record in meeting.records())
+            if report.changed:
+                if drop_meetings:
+                    self._table(MEETINGS).remove(doc_ids=drop_meetings)
+                if drop_items:
+                    self._table(ITEMS).remove(doc_ids=drop_items)
+                self._table(MEETINGS).insert_multiple(new_meetings)
+                self._table(ITEMS).insert_multiple(new_items)
+        return report
+
+    def state_all(self, table: str) -> dict[str, dict]:
+        with self._lock:
+            return {key: json.loads(json.dumps(value)) for key, value in self._state(table).items()}
+
+    def state_get(self, table: str, key: str) -> dict | None:
+        with self._lock:
+            value = self._state(table).get(key)
+            return None if value is None else json.loads(json.dumps(value))
+
+    def state_put(self, table: str, key: str, value: dict) -> None:
+        """Set one key in a state table: its own locked, atomic transaction."""
+        self.state_put_many(table, {key: value})
+
+    def state_put_many(self, table: str, values: dict[str, dict]) -> None:
+        """Set several keys in one transaction; keys whose value is unchanged cost nothing."""
+        self._check_table(table)
+        clean: dict[str, dict] = {}
+        for key, value in values.items():
+            if not isinstance(key, str):
+                raise TypeError(f"state keys are strings, got {type(key).__name__}")
+            if not isinstance(value, dict):
+                raise TypeError(f"state values are dicts, got {type(value).__name__}")
+            # A JSON round trip checks the value can be stored and detaches it from the caller.
+            clean[key] = json.loads(json.dumps(value, ensure_ascii=False))
+        with self._transaction():
+            tbl = self._table(table)
+            ids = self._state_ids(table)
+            raw = self._raw(table)
+            drop: list[int] = []
+            add: list[Document] = []
+            next_id = max((int(k) for k in raw), default=0) + 1
+            for key, value in clean.items():
+                doc_id = ids.get(key)
+                if doc_id is not None:
+                    if raw[str(doc_id)].get("value") == value:
+                        continue
+                    drop.append(doc_id)
+                    add.append(Document({"key": key, "value": value}, doc_id))
+                else:
+                    add.append(Document({"key": key, "value": value}, next_id))
+                    next_id += 1
+            if drop:
+                tbl.remove(doc_ids=drop)
+            if add:
+                tbl.insert_multiple(add)
+
+    def state_delete(self, table: str, key: str) -> bool:
+        """Remove one key; True if it was there."""
+        self._check_table(table)
+        with self._transaction():
+            doc_id = self._state_ids(table).get(key)
+            if doc_id is None:
+                return False
+            self._table(table).remove(doc_ids=[doc_id])
+            return True
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _open(self, data: Tables) -> None:
+        """Start over from ``data``: a fresh TinyDB, so no table caches survive a reload."""
+        self._storage_obj = _AtomicJSONStorage(self.path, data)
+        self._db = TinyDB(storage=lambda: self._storage_obj)
+        self._cache_revision = -1
+
+    @property
+    def _storage(self) -> _AtomicJSONStorage:
+        return self._storage_obj
+
+    def _table(self, name: str) -> Table:
+        return self._db.table(name)
+
+    def _raw(self, name: str) -> dict[str, dict[str, Any]]:
+        return self._storage.data.get(name, {})
+
+    def _meta(self) -> dict[str, Any]:
+        for doc in self._raw(META).values():
+            return doc
+        return {}
+
+    def _changed(self) -> None:
+        self._revision += 1
+        self._cache_revision = -1
+
+    def _index(self) -> None:
+        """Rebuild the meeting order and the meeting -> item ids map once per revision."""
+        if self._cache_revision == self._revision:
+            return
+        meetings = self._raw(MEETINGS)
+        self._meeting_docs = _newest_first(list(meetings.values()))
+        self._meeting_ids = {doc.get("meeting_id"): int(k) for k, doc in meetings.items()}
+        item_ids: dict[str, list[int]] = {}
+        # Doc ids grow with insertion, and a meeting's items are inserted in agenda order.
+        for key, doc in self._raw(ITEMS).items():
+            item_ids.setdefault(doc.get("meeting_id"), []).append(int(key))
+        for ids in item_ids.values():
+            ids.sort()
+        self._item_ids = item_ids
+        self._meetings = [_meeting_record(doc) for doc in self._meeting_docs]
+        self._items = []
+        self._items_ready = False
+        self._cache_revision = self._revision
+
+    @staticmethod
+    def _check_table(table: str) -> None:
+        if not table or table in _RESERVED or table.startswith("_"):
+            raise ValueError(f"{table!r} is not a state table name")
+
+    def _state(self, table: str) -> dict[str, dict]:
+        self._check_table(table)
+        return {doc["key"]: doc["value"] for doc in self._raw(table).values()}
+
+    def _state_ids(self, table: str) -> dict[str, int]:
+        return {doc["key"]: int(k) for k, doc in self._raw(table).items()}
+
+    def _lock_file(self) -> FileLock:
+        assert self.path is not None
+        if self._file_lock is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create folder for store {self.path}: {exc}") from exc
+            lock_path = self.path.with_name(self.path.name + ".lock")
+            # thread_local=False: the RLock already serialises threads; the file lock is only
+            # for other processes.
+            self._file_lock = FileLock(lock_path, timeout=self._lock_timeout, thread_local=False)
+        return self._file_lock
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """Lock, catch up with the file, run the body, then write once if anything changed.
+
+        If the body or the write fails, the in-memory state goes back to what it was, which
+        is also what the file still holds.
+        """
+        with self._lock:
+            if self._in_transaction:  # nested: the outer transaction writes
+                yield
+                return
+            with self._locked():
+                self._catch_up()
+                storage = self._storage
+                snapshot = {name: dict(table) for name, table in storage.data.items()}
+                storage.dirty = False
+                self._in_transaction = True
+                try:
+                    yield
+                    if storage.dirty:
+                        meta = self._table(META)
+                        meta.truncate()
+                        meta.insert(Document({"format": FORMAT, "version": FORMAT_VERSION,
+                                              "updated_at": _now()}, 1))
+                        sig = self._flush()
+                        if self.path is not None:
+                            self._sig = sig
+                        self._changed()
+                except BaseException:
+                    self._open(snapshot)
+                    raise
+                finally:
+                    self._in_transaction = False
+
+    def _flush(self) -> _Signature | None:
+        try:
+            return self._storage.flush()
+        except OSError as exc:
+            raise StoreError(f"cannot write store {self.path}: {exc}") from exc
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        if self.path is None:
+            yield
+            return
+        lock = self._lock_file()
+        try:
+            lock.acquire()
+        except Timeout as exc:
+            raise StoreError(
+                f"store {self.path} is locked by another process (waited {self._lock_timeout:g}s)"
+            ) from exc
+        except OSError as exc:
+            raise StoreError(f"cannot lock store {self.path}: {exc}") from exc
+        try:
+            self._remove_stray_temps()
+            yield
+        finally:
+            lock.release()
+
+    def _catch_up(self) -> None:
+        """Reload if another process wrote since we last read (called under the file lock)."""
+        if self.path is None:
+            return
+        if _stat_signature(self.path) != self._sig:
+            data, self._sig = _read_file(self.path)
+            self._open(data)
+            self._changed()
+
+    def _remove_stray_temps(self) -> None:
+        """Delete temporary files left by a writer that was killed (safe: we hold the lock)."""
+        assert self.path is not None
+        prefix = _temp_prefix(self.path)
+        try:
+            entries = list(os.scandir(self.path.parent))
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)

@@ -1,0 +1,268 @@
+"""Finding agenda-item headings (and tables of contents) in the lines of minutes.
+
+Minutes number their items in many ways (see FORMATS.md): ``Sak 1: Title``, ``Punkt 2: Title``,
+``Pkt. 3 Title``, ``Nr.4 - Title``, ``åbent 5 Title``, ``6. Title``, ``7 Title``, bullets, or a
+title line followed by ``Sag nr. 8``. The hard part is not matching a heading but refusing the
+many lines that look like one: numbered lists inside an item ("1. der følges op på …"), the
+heading repeated inside its own item ("2. Kommunikationsstrategi" under "Punkt 2:"), and the
+table of contents. The rules used:
+
+* every line is matched against each heading *style*; each style yields a chain of headings whose
+  numbers increase (keyword styles such as "Punkt N:" may skip numbers, since closed items are
+  sometimes left out; bare numbered styles must go up by exactly one unless the table of contents
+  vouches for the title);
+* the chain with the most headings wins, keyword styles counting double, so a document is read in
+  one heading style only and the other numbered lines stay content;
+* bare numbered headings must also look like headings: a capital first letter, no sentence break,
+  no trailing comma or conjunction, not glued to another numbered line (that is a list), and, when
+  the document has a table of contents, a title found in it;
+* a chain that starts over at its first number and title was a table of contents without page
+  numbers: it is dropped and the chain restarts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_BULLET = r"(?:[•·▪◦●\*\-–]\s*)?"
+# "Sak 1: Title", "Punkt 2 Title", "Pkt. 3 Title", "Nr.4 - Title", "Sag nr. 5" (title above).
+_STRONG = re.compile(
+    rf"^{_BULLET}(?P<kw>sak|sag|punkt|pkt\.?|dagsordenspunkt|nr\.?)\s*(?P<nr>nr\.?\s*)?"
+    r"(?P<num>\d{1,3})(?!\d)(?![./\-–,]\d)\s*(?P<sep>[:.)]|[-–](?=\s))?\s*(?P<title>.*)$",
+    re.IGNORECASE,
+)
+# First Agenda: "åbent 1 Title", "lukket 2 Title".
+_OPEN_CLOSED = re.compile(
+    r"^(?P<kw>åbent|åben|lukket)\s+(?:punkt\s+)?(?P<num>\d{1,3})(?!\d)[.:]?\s+(?P<title>\S.*)$",
+    re.IGNORECASE,
+)
+_WEAK_DOT = re.compile(rf"^{_BULLET}(?P<num>\d{{1,3}})\.\s+(?P<title>\S.*)$")
+_WEAK_BARE = re.compile(r"^(?P<num>\d{1,3})\s+(?P<title>[A-ZÆØÅ\"'“”«].*)$")
+_NUMBERED_LINE = re.compile(r"^\s*(?:[•·\-]\s*)?\d{1,3}[.)]?\s")
+
+# Table of contents: dotted leaders or a tab before a page number (arabic or roman).
+_LEADER = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){3,}\.?)\s*(?:\d{1,4}|[ivxlcdm]{1,7})\b", re.I)
+_TAB_PAGE = re.compile(r"\t\s*\d{1,4}\s*$")
+_LEADER_SPLIT = re.compile(r"\s*(?:\.{3,}|…+|(?:\. ){3,}\.?)\s*(?:\d{1,4}|[ivxlcdm]{1,7})?\b\.?\s*",
+                           re.I)
+_TOC_WORD = re.compile(r"^(?:indholdsfortegnelse|innholdsfortegnelse|indhold|dagsorden)\s*:?\s*",
+                       re.I)
+_TITLE_PREFIX = re.compile(
+    rf"^{_BULLET}(?:(?:sak|sag|punkt|pkt\.?|nr\.?|åbent|lukket)\s*)?\d{{1,3}}\s*[:.)\-–]?\s+", re.I
+)
+_SUFFIX = re.compile(r"\s*\((?:B|O|D|I|E|Ø|B/O|O/B)\)\s*$")
+_SENTENCE_BREAK = re.compile(r"[a-zæøå0-9)]\.\s+[A-ZÆØÅ]")
+_TRAILING_WORD = re.compile(
+    r"\s(?:og|at|i|for|eller|samt|til|af|med|der|som|på|om|en|et|den|det|de)$", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"[a-zæøå]{4,}\.$")
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+STRONG_STYLES = {"sag", "punkt", "nr", "fa", "sagnr"}
+
+
+@dataclass
+class Heading:
+    """An accepted item heading: the item's lines start after ``index``."""
+
+    start: int  # first line of the heading (the title line when the number comes below it)
+    index: int  # last line of the heading
+    number: int | None
+    title: str
+    style: str
+    closed_kw: bool = False  # "lukket N Title" (First Agenda marks closed items in the heading)
+
+
+def is_toc_line(line: str) -> bool:
+    """A table-of-contents line: dotted leaders or a tab before a page number."""
+    return bool(_LEADER.search(line) or _TAB_PAGE.search(line))
+
+
+def toc_titles(line: str) -> list[str]:
+    """The titles listed on a table-of-contents line (several when the table is flattened)."""
+    line = _TOC_WORD.sub("", line.strip())
+    parts = _LEADER_SPLIT.split(line) if _LEADER.search(line) else [line.split("\t", 1)[0]]
+    titles = []
+    for part in parts:
+        part = _TITLE_PREFIX.sub("", part.strip()).strip()
+        if len(part) > 1 and not part.isdigit():
+            titles.append(part)
+    return titles
+
+
+def title_key(title: str) -> str:
+    """Comparable form of a title: case, punctuation, "Lukket:" and (B)/(O) suffixes ignored."""
+    title = _SUFFIX.sub("", title)
+    title = re.sub(r"^lukket(?:\s+(?:sag|punkt))?\s*[:\-–]\s*", "", title.strip(), flags=re.I)
+    return _NON_ALNUM.sub("", title.casefold())
+
+
+def clean_title(title: str) -> str:
+    """A heading's title as printed, minus a (B)/(O) suffix and stray spacing."""
+    title = " ".join(title.replace("\t", " ").split())
+    return _SUFFIX.sub("", title).strip(" -–:")
+
+
+@dataclass
+class _Candidate:
+    start: int
+    index: int
+    number: int
+    title: str
+    style: str
+    closed_kw: bool = False
+
+
+def _looks_like_title(title: str) -> bool:
+    if not title or len(title) > 160:
+        return False
+    first = title[0]
+    if not (first.isupper() or first.isdigit() or first in "\"'“”«"):
+        return False
+    if title[-1] in ",;" or _TRAILING_WORD.search(title):
+        return False
+    # A line ending in a full stop after a word is a sentence ("3. Cykelstier skal udbygges.");
+    # abbreviations such as "m.v." or "kr." are not.
+    if _SENTENCE_END.search(title) and title.count(" ") >= 3:
+        return False
+    return not _SENTENCE_BREAK.search(title)
+
+
+def _next_nonempty(lines: list[str], i: int, step: int, limit: int = 3) -> int | None:
+    j = i + step
+    while 0 <= j < len(lines) and abs(j - i) <= limit:
+        if lines[j].strip():
+            return j
+        j += step
+    return None
+
+
+def _candidates(lines: list[str], is_label) -> list[_Candidate]:
+    """Every line that could be a heading, in any style."""
+    found: list[_Candidate] = []
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line or len(line) > 220 or not (line[0].isalnum() or line[0] in "•·▪◦●*-–"):
+            continue
+        if is_toc_line(line):
+            continue
+        m = _STRONG.match(line)
+        if m:
+            kw = m.group("kw").lower()
+            style = "nr" if kw.startswith("n") else "punkt" if kw.startswith(("p", "d")) else "sag"
+            title = m.group("title").strip()
+            number = int(m.group("num"))
+            if not title:
+                if m.group("nr") and style == "sag":
+                    # "Sag nr. 5" under its title: the title is the line above.
+                    j = _next_nonempty(lines, i, -1)
+                    if j is not None and _looks_like_title(lines[j].strip()) and not is_label(
+                        lines[j].strip()
+                    ):
+                        found.append(_Candidate(j, i, number, lines[j].strip(), "sagnr"))
+                    continue
+                j = _next_nonempty(lines, i, 1)
+                if j is None or is_label(lines[j].strip()):
+                    continue
+                found.append(_Candidate(i, j, number, lines[j].strip(), style))
+                continue
+            if (m.group("sep") is None and not _looks_like_title(title)) or is_label(title):
+                continue
+            found.append(_Candidate(i, i, number, title, style))
+            continue
+        m = _OPEN_CLOSED.match(line)
+        if m:
+            closed = m.group("kw").lower() == "lukket"
+            found.append(_Candidate(i, i, int(m.group("num")), m.group("title"), "fa", closed))
+            continue
+        for style, pattern in (("dot", _WEAK_DOT), ("bare", _WEAK_BARE)):
+            m = pattern.match(line)
+            if m:
+                title = m.group("title").strip()
+                if not _looks_like_title(title) or is_label(title):
+                    break
+                # A numbered line glued to another numbered line is a list, not a heading.
+                if (i > 0 and _NUMBERED_LINE.match(lines[i - 1])) or (
+                    i + 1 < len(lines) and _NUMBERED_LINE.match(lines[i + 1])
+                ):
+                    break
+                found.append(_Candidate(i, i, int(m.group("num")), title, style))
+                break
+    return found
+
+
+def _toc_match(title: str, toc: list[str]) -> bool:
+    key = title_key(title)[:30]
+    if not key:
+        return False
+    return any(t.startswith(key) or key.startswith(t) for t in toc if t)
+
+
+def _chain(cands: list[_Candidate], strong: bool, toc: list[str], lines: list[str]) -> list:
+    chain: list[_Candidate] = []
+    for c in cands:
+        if not strong and toc and not _toc_match(c.title, toc):
+            continue
+        if not chain:
+            chain.append(c)
+            continue
+        first, prev = chain[0], chain[-1]
+        if c.number == first.number and title_key(c.title) == title_key(first.title):
+            # Restart: what came before was a list of titles (a table of contents) only if no
+            # content lies between the headings.
+            accepted = {h.start for h in chain} | {h.index for h in chain}
+            between = [
+                k for k in range(first.start, c.start) if lines[k].strip() and k not in accepted
+            ]
+            if not between:
+                chain = [c]
+            continue
+        if c.number <= prev.number:
+            continue
+        gap = c.number - prev.number
+        if (gap <= 50) if strong else (gap == 1 or (bool(toc) and gap <= 20)):
+            chain.append(c)
+    return chain
+
+
+def find_headings(lines: list[str], is_label, toc: list[str]) -> list[Heading]:
+    """The item headings of a document, in order; [] when it has none.
+
+    ``is_label`` tells section labels ("Beslutning", "Sagsfremstilling" …) apart from titles;
+    ``toc`` holds the ``title_key`` of each table-of-contents title.
+    """
+    by_style: dict[str, list[_Candidate]] = {}
+    for c in _candidates(lines, is_label):
+        by_style.setdefault(c.style, []).append(c)
+    best: list[_Candidate] = []
+    best_score = 0
+    for style, cands in by_style.items():
+        strong = style in STRONG_STYLES
+        chain = _chain(cands, strong, toc, lines)
+        score = len(chain) * (2 if strong else 1)
+        if score > best_score:
+            best, best_score = chain, score
+    return [
+        Heading(c.start, c.index, c.number, clean_title(c.title), c.style, c.closed_kw)
+        for c in best
+    ]
+
+
+def repeated_heading(line: str, number: int | None, key: str) -> bool:
+    """True when ``line`` repeats an item's own heading ("2. Kommunikationsstrategi", "… (B)").
+
+    ``key`` is the item title's :func:`title_key`.
+    """
+    stripped = line.strip()
+    # Cheap length test first: a repeat is the title plus at most a number and a suffix.
+    if not key or len(stripped) > len(key) * 2 + 24 or len(stripped) < len(key):
+        return False
+    if title_key(stripped) == key:
+        return True
+    m = _TITLE_PREFIX.match(stripped)
+    if m and number is not None:
+        digits = re.search(r"\d{1,3}", m.group(0))
+        if digits and int(digits.group(0)) == number:
+            return title_key(stripped[m.end():]) == key
+    return False

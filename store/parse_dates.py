@@ -1,0 +1,97 @@
+"""Dates and times as Danish minutes print them, turned into ISO strings.
+
+Minutes write the same meeting date in many ways, depending on the system that exported them:
+
+    REFERAT Direktionen d. 20-02-2023       dd-mm-yyyy (Danish order: day first)
+    Den 09.01.2020 kl. 13:00                dd.mm.yyyy, time with "kl."
+    Onsdag den 15-maj-2002                  month name between dashes
+    mandag den 24. april 2017               "24." with an ordinal dot, lower-case month
+    04-06-2020 09:00:00                     time with seconds
+    April 3, 2019                           English month names from web exports
+
+Numeric dates are always read day first; only ``yyyy-mm-dd`` is read year first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_MONTHS = {
+    "januar": 1, "january": 1, "jan": 1,
+    "februar": 2, "february": 2, "feb": 2,
+    "marts": 3, "march": 3, "mar": 3, "mart": 3,
+    "april": 4, "apr": 4,
+    "maj": 5, "may": 5,
+    "juni": 6, "june": 6, "jun": 6,
+    "juli": 7, "july": 7, "jul": 7,
+    "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "october": 10, "okt": 10, "oct": 10,
+    "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_NUMERIC = re.compile(r"(?<![\d.\-/])(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})(?![\d\-/]|\.\d)")
+_NAMED = re.compile(
+    rf"(?<!\d)(\d{{1,2}})\.?\s*[-.]?\s*({_MONTH_ALT})\.?\s*[-.]?\s*(\d{{4}})(?!\d)", re.IGNORECASE
+)
+_ENGLISH = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)",
+                      re.IGNORECASE)
+_TIME_KL = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[:.](\d{2}))?(?!\d)", re.IGNORECASE)
+_TIME_COLON = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::\d{2})?(?![\d:])")
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    if year < 100:
+        year += 2000 if year < 70 else 1900
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def find_date(text: str) -> str | None:
+    """The first valid date written in ``text``, as ``yyyy-mm-dd``; None when there is none.
+
+    >>> find_date("Mødedato Mandag d. 20. februar 2023 kl. 12:30")
+    '2023-02-20'
+    >>> find_date("Onsdag den 15-maj-2002")
+    '2002-05-15'
+    """
+    found: list[tuple[int, str]] = []
+    for m in _ISO.finditer(text):
+        iso = _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        if iso:
+            found.append((m.start(), iso))
+            break
+    for m in _NUMERIC.finditer(text):
+        iso = _iso(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+        if iso:
+            found.append((m.start(), iso))
+            break
+    for m in _NAMED.finditer(text):
+        iso = _iso(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+        if iso:
+            found.append((m.start(), iso))
+            break
+    for m in _ENGLISH.finditer(text):
+        iso = _iso(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
+        if iso:
+            found.append((m.start(), iso))
+            break
+    if not found:
+        return None
+    return min(found)[1]
+
+
+def find_time(text: str) -> str | None:
+    """The clock time written in ``text`` as ``HH:MM`` ("kl. 12.30", "09:00:00"); else None."""
+    for pattern in (_TIME_KL, _TIME_COLON):
+        for m in pattern.finditer(text):
+            hour, minute = int(m.group(1)), int(m.group(2) or 0)
+            if hour < 24 and minute < 60:
+                return f"{hour:02d}:{minute:02d}"
+    return None

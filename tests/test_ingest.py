@@ -1,0 +1,230 @@
+"""Files and folders into the store: scanning, per-file failures, one transaction per run."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from store.db import Store
+from store.ingest import NO_SUCH_FILE, collect_files, default_loader, ingest_paths, scan_paths
+from store.records import Meeting, ParseError
+from tests.test_db import make_meeting
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "examples" / "minutes"
+SAMPLE_2023 = SAMPLES / "direktionen-2023-02-20.txt"
+SAMPLE_2016 = SAMPLES / "direktionen-2016-02-29.txt"
+
+
+def touch(path: Path, text: str = "x") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class TableLoader:
+    """A loader that knows meetings by file name, and fails on request: ingest's error paths
+    exercised without depending on what the parser accepts."""
+
+    def __init__(self, meetings: dict[str, Meeting], failures: dict[str, Exception]) -> None:
+        self.meetings = meetings
+        self.failures = failures
+        self.seen: list[str] = []
+
+    def __call__(self, path: Path) -> Meeting:
+        self.seen.append(path.name)
+        if path.name in self.failures:
+            raise self.failures[path.name]
+        return self.meetings[path.name]
+
+
+# -- scanning ----------------------------------------------------------------------------------
+
+
+def test_collect_walks_folders_sorted_and_skips_hidden_and_non_minutes(tmp_path: Path) -> None:
+    for name in ["b/2.txt", "a/1.pdf", "a/sub/3.docx", "c.txt", "noext", "a/Z.TXT",
+                 ".hidden.txt", ".git/config", "a/.cache/x.txt",
+                 "referat.json", "referat.json.lock", ".referat.json.abc.tmp", "README.md",
+                 "scan.png", "tool.py"]:
+        touch(tmp_path / name)
+    got = [p.relative_to(tmp_path).as_posix() for p in collect_files([tmp_path])]
+    assert got == ["a/1.pdf", "a/Z.TXT", "a/sub/3.docx", "b/2.txt", "c.txt", "noext"]
+
+
+def test_explicit_files_are_always_tried_and_listed_once(tmp_path: Path) -> None:
+    notes = touch(tmp_path / "notes.md")
+    hidden = touch(tmp_path / ".draft.txt")
+    folder_file = touch(tmp_path / "d" / "m.txt")
+    files = collect_files([notes, tmp_path / "d", folder_file, str(hidden)])
+    assert files == [notes, folder_file, hidden]
+
+
+def test_argument_order_is_kept(tmp_path: Path) -> None:
+    new = touch(tmp_path / "new" / "m.txt")
+    old = touch(tmp_path / "old" / "m.txt")
+    assert collect_files([tmp_path / "old", tmp_path / "new"]) == [old, new]
+
+
+def test_missing_paths_are_reported(tmp_path: Path) -> None:
+    real = touch(tmp_path / "m.txt")
+    files, missing = scan_paths([tmp_path / "nope", real, tmp_path / "gone" / "x.pdf"])
+    assert files == [real]
+    assert missing == [(str(tmp_path / "nope"), NO_SUCH_FILE),
+                       (str(tmp_path / "gone" / "x.pdf"), NO_SUCH_FILE)]
+
+
+def test_empty_folder(tmp_path: Path) -> None:
+    assert collect_files([tmp_path]) == []
+
+
+# -- ingest with a stand-in loader -------------------------------------------------------------
+
+
+def test_failures_are_reported_and_the_rest_ingested(tmp_path: Path) -> None:
+    names = ["a.txt", "b.txt", "c.txt", "d.txt", "e.txt"]
+    for name in names:
+        touch(tmp_path / name)
+    loader = TableLoader(
+        {"a.txt": make_meeting(1), "e.txt": make_meeting(2)},
+        {"b.txt": ParseError(f"{tmp_path / 'b.txt'}: no agenda items found"),
+         "c.txt": PermissionError(13, "Permission denied"),
+         "d.txt": KeyError("heading")},
+    )
+    store = Store(None)
+    summary = ingest_paths(store, [tmp_path, tmp_path / "missing.txt"], loader=loader)
+    assert loader.seen == names
+    assert summary.files == 5
+    assert summary.report.added == ["Direktionen|2000-01-02", "Direktionen|2000-01-03"]
+    assert dict(summary.skipped) == {
+        str(tmp_path / "missing.txt"): NO_SUCH_FILE,
+        str(tmp_path / "b.txt"): f"{tmp_path / 'b.txt'}: no agenda items found",
+        str(tmp_path / "c.txt"): "Permission denied",
+        str(tmp_path / "d.txt"): "internal error: KeyError: 'heading'",
+    }
+    assert len(store.items()) == 8
+
+
+def test_all_files_are_one_store_transaction(tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    meetings = {f"{n:03d}.txt": make_meeting(n, items=1) for n in range(200)}
+    for name in meetings:
+        touch(tmp_path / "in" / name)
+    db_path = tmp_path / "referat.json"
+    writes: list[str] = []
+    real_replace = os.replace
+
+    def counting_replace(src: str, dst: str) -> None:
+        writes.append(str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", counting_replace)
+    summary = ingest_paths(Store(db_path), [tmp_path / "in"], loader=TableLoader(meetings, {}))
+    assert len(summary.report.added) == 200
+    assert writes == [str(db_path)]
+
+
+def test_same_meeting_twice_later_file_wins(tmp_path: Path) -> None:
+    first = touch(tmp_path / "1-first.txt")
+    second = touch(tmp_path / "2-second.txt")
+    loader = TableLoader({first.name: make_meeting(1, decision="Udsat."),
+                          second.name: make_meeting(1, decision="Godkendt.")}, {})
+    store = Store(None)
+    summary = ingest_paths(store, [tmp_path], loader=loader)
+    assert summary.report.added == ["Direktionen|2000-01-02"]
+    assert summary.skipped == [(str(first), "same meeting (Direktionen|2000-01-02) as "
+                                            f"{second}, which is used instead")]
+    assert {i.decision for i in store.items() if not i.closed} == {"Godkendt."}
+
+
+def test_nothing_loaded_writes_nothing(tmp_path: Path) -> None:
+    touch(tmp_path / "bad.txt")
+    db_path = tmp_path / "db" / "referat.json"
+    loader = TableLoader({}, {"bad.txt": ParseError("bad.txt: not minutes")})
+    summary = ingest_paths(Store(db_path), [tmp_path / "bad.txt"], loader=loader)
+    assert summary.report.added == [] and summary.files == 1
+    assert not db_path.exists()
+
+
+def test_default_loader_reads_documents_by_content() -> None:
+    from store.extract import load_meeting
+
+    assert default_loader() is load_meeting
+
+
+# -- the real sample minutes -------------------------------------------------------------------
+
+needs_parser = pytest.mark.skipif(
+    not (REPO / "store" / "parse.py").is_file(), reason="the minutes parser is not present")
+
+
+@needs_parser
+def test_samples_ingest_twice_second_run_changes_nothing(tmp_path: Path) -> None:
+    db_path = tmp_path / "referat.json"
+    first = ingest_paths(Store(db_path), [SAMPLES])
+    assert first.skipped == []
+    assert first.files == 2
+    assert sorted(first.report.added) == ["Direktionen|2016-02-29", "Direktionen|2023-02-20"]
+    assert first.report.items_added == 17
+    before = db_path.read_bytes()
+
+    second = ingest_paths(Store(db_path), [SAMPLES])
+    assert second.report.added == [] and second.report.updated == []
+    assert sorted(second.report.unchanged) == sorted(first.report.added)
+    assert second.report.items_unchanged == first.report.items_added
+    assert db_path.read_bytes() == before
+
+    store = Store(db_path)
+    assert [m.date for m in store.meetings()] == ["2023-02-20", "2016-02-29"]
+    first_item = store.items()[0]
+    assert (first_item.case_number, first_item.decision) == ("23-001310",
+                                                             "Taget til efterretning.")
+
+
+@needs_parser
+def test_changed_decision_in_a_copy_updates_that_meeting(tmp_path: Path) -> None:
+    folder = tmp_path / "minutes"
+    shutil.copytree(SAMPLES, folder)
+    store = Store(tmp_path / "referat.json")
+    ingest_paths(store, [folder])
+    count = len(store.items())
+
+    copy = folder / SAMPLE_2023.name
+    text = copy.read_text(encoding="utf-8")
+    assert text.count("Taget til efterretning.") >= 1
+    copy.write_text(text.replace("Taget til efterretning.", "Godkendt med bemærkninger.", 1),
+                    encoding="utf-8")
+    summary = ingest_paths(store, [folder])
+    assert summary.report.updated == ["Direktionen|2023-02-20"]
+    assert summary.report.unchanged == ["Direktionen|2016-02-29"]
+    assert len(store.items()) == count
+    item = next(i for i in store.items() if i.case_number == "23-001310")
+    assert item.decision == "Godkendt med bemærkninger."
+
+
+@needs_parser
+def test_bad_files_among_good_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "minutes"
+    shutil.copytree(SAMPLES, folder)
+    (folder / "scan.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    (folder / "tom.txt").write_bytes(b"")
+    store = Store(tmp_path / "referat.json")
+    summary = ingest_paths(store, [folder])
+    assert summary.files == 4
+    skipped = dict(summary.skipped)
+    assert set(skipped) == {str(folder / "scan.pdf"), str(folder / "tom.txt")}
+    assert "PNG" in skipped[str(folder / "scan.pdf")]
+    assert "empty" in skipped[str(folder / "tom.txt")]
+    assert len(summary.report.added) == 2
+    assert len(Store(tmp_path / "referat.json").meetings()) == 2
+
+
+@needs_parser
+def test_same_minutes_under_two_names(tmp_path: Path) -> None:
+    shutil.copy(SAMPLE_2016, tmp_path / "a.txt")
+    shutil.copy(SAMPLE_2016, tmp_path / "b.txt")
+    summary = ingest_paths(Store(None), [tmp_path])
+    assert summary.report.added == ["Direktionen|2016-02-29"]
+    assert [path for path, _ in summary.skipped] == [str(tmp_path / "a.txt")]
