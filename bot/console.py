@@ -1,0 +1,49 @@
+"""The console chat: the bot without Slack, so anyone can try it in one command.
+
+It answers with exactly the text the CLI prints and Slack uses as its fallback, because all three
+call :func:`store.answer.answer_text`.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from store.answer import answer_text
+from store.search import Searcher
+
+PROMPT = "referat> "
+QUIT_WORDS = {"quit", "exit", "q", ":q", "afslut"}
+
+
+def greeting(searcher: Searcher) -> str:
+    """What the chat says first: what it knows and how to ask."""
+    stats = searcher.store.stats()
+    if stats.meetings == 0:
+        return (
+            "The store is empty. Ingest minutes first: referat ingest examples/minutes\n"
+            "(type quit to leave)"
+        )
+    return (
+        f"Referat: {stats.items} agenda items from {stats.meetings} meetings.\n"
+        "Ask what was decided, in Danish or English, or type a case number "
+        "(e.g. 'what was decided on the plaster scheme?', '18-034639K'). "
+        "Type quit to leave."
+    )
+
+
+def chat(searcher: Searcher, stdin: TextIO, stdout: TextIO) -> None:
+    """Read questions until EOF or ``quit``; print each answer followed by a blank line."""
+    print(greeting(searcher), file=stdout, flush=True)
+    while True:
+        print(PROMPT, end="", file=stdout, flush=True)
+        line = stdin.readline()
+        if not line:
+            print(file=stdout)
+            return
+        question = line.strip()
+        if not question:
+            continue
+        if question.lower() in QUIT_WORDS:
+            return
+        print(answer_text(searcher.search(question)), file=stdout, flush=True)
+        print(file=stdout, flush=True)
