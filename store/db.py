@@ -38,6 +38,7 @@ import json
 import os
 import tempfile
 import threading
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -253,6 +254,7 @@ class Store:
         self._file_lock: FileLock | None = None
         self._revision = 0
         self._in_transaction = False
+        self._content_dirty = False
         self._cache_revision = -1
         self._meeting_docs: list[dict[str, Any]] = []
         self._meeting_ids: dict[str, int] = {}
@@ -308,7 +310,11 @@ class Store:
             return [_item_record(items[str(i)]) for i in self._item_ids.get(meeting_id, ())]
 
     def revision(self) -> int:
-        """A number that grows whenever the content held changes (own write or reload)."""
+        """A number that grows whenever the meetings or items held change (own write or reload).
+
+        State-table writes (feedback, follows, announcements) leave it alone, so a search index
+        keyed on it is not rebuilt for every button click.
+        """
         with self._lock:
             return self._revision
 
@@ -324,8 +330,7 @@ class Store:
                 return False
             data, sig = _read_file(self.path)
             self._sig = sig
-            self._open(data)
-            self._changed()
+            self._reload(data)
             return True
 
     def stats(self) -> StoreStats:
@@ -386,6 +391,7 @@ class Store:
                 new_meetings.append(header)
                 new_items.extend(record.to_doc() for record in meeting.records())
             if report.changed:
+                self._content_dirty = True
                 if drop_meetings:
                     self._table(MEETINGS).remove(doc_ids=drop_meetings)
                 if drop_items:
@@ -456,7 +462,6 @@ class Store:
         """Start over from ``data``: a fresh TinyDB, so no table caches survive a reload."""
         self._storage_obj = _AtomicJSONStorage(self.path, data)
         self._db = TinyDB(storage=lambda: self._storage_obj)
-        self._cache_revision = -1
 
     @property
     def _storage(self) -> _AtomicJSONStorage:
@@ -476,6 +481,16 @@ class Store:
     def _changed(self) -> None:
         self._revision += 1
         self._cache_revision = -1
+
+    def _content_stamp(self) -> str | None:
+        return self._meta().get("content_stamp")
+
+    def _reload(self, data: Tables) -> None:
+        """Take another process's file; only a change of meetings or items is a new revision."""
+        before = self._content_stamp()
+        self._open(data)
+        if self._content_stamp() != before:
+            self._changed()
 
     def _index(self) -> None:
         """Rebuild the meeting order and the meeting -> item ids map once per revision."""
@@ -537,20 +552,26 @@ class Store:
                 storage = self._storage
                 snapshot = {name: dict(table) for name, table in storage.data.items()}
                 storage.dirty = False
+                self._content_dirty = False
                 self._in_transaction = True
                 try:
                     yield
                     if storage.dirty:
+                        stamp = self._content_stamp()
+                        if self._content_dirty:
+                            stamp = uuid.uuid4().hex
                         meta = self._table(META)
                         meta.truncate()
                         meta.insert(Document({"format": FORMAT, "version": FORMAT_VERSION,
-                                              "updated_at": _now()}, 1))
+                                              "updated_at": _now(), "content_stamp": stamp}, 1))
                         sig = self._flush()
                         if self.path is not None:
                             self._sig = sig
-                        self._changed()
+                        if self._content_dirty:
+                            self._changed()
                 except BaseException:
                     self._open(snapshot)
+                    self._cache_revision = -1
                     raise
                 finally:
                     self._in_transaction = False
@@ -587,8 +608,7 @@ class Store:
             return
         if _stat_signature(self.path) != self._sig:
             data, self._sig = _read_file(self.path)
-            self._open(data)
-            self._changed()
+            self._reload(data)
 
     def _remove_stray_temps(self) -> None:
         """Delete temporary files left by a writer that was killed (safe: we hold the lock)."""

@@ -186,17 +186,33 @@ def test_items_list_is_cached_per_revision(store: Store) -> None:
     assert len(store.items()) == 8
 
 
-def test_revision_grows_on_every_change(store: Store) -> None:
+def test_revision_follows_content_not_state(store: Store) -> None:
     seen = [store.revision()]
     store.ingest([make_meeting(1)])
     seen.append(store.revision())
+    store.ingest([make_meeting(1)])  # unchanged: same revision
+    seen.append(store.revision())
     store.state_put("follows", "U1", {"cases": ["23-001310"]})
-    seen.append(store.revision())
-    store.state_put("follows", "U1", {"cases": ["23-001310"]})  # same value: no change
-    seen.append(store.revision())
     store.state_delete("follows", "U1")
     seen.append(store.revision())
-    assert seen[0] < seen[1] < seen[2] == seen[3] < seen[4]
+    store.ingest([make_meeting(2)])
+    seen.append(store.revision())
+    assert seen[0] < seen[1] == seen[2] == seen[3] < seen[4]
+
+
+def test_reader_sees_new_revision_only_for_content(db_path: Path) -> None:
+    writer, reader = Store(db_path), Store(db_path)
+    writer.ingest([make_meeting(1)])
+    assert reader.refresh()
+    first = reader.revision()
+    writer.state_put("feedback", "k", {"value": "up"})
+    assert reader.refresh()  # the file changed and was reloaded ...
+    assert reader.revision() == first  # ... but the items did not
+    assert reader.state_get("feedback", "k") == {"value": "up"}
+    writer.ingest([make_meeting(2)])
+    assert reader.refresh()
+    assert reader.revision() > first
+    assert len(reader.meetings()) == 2
 
 
 def test_stats(store: Store) -> None:
