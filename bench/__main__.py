@@ -1,0 +1,47 @@
+"""``python -m bench [--meetings 1000 10000] [--repeat N]``: one table of scale measurements.
+
+Rows from ``bench.pdf`` (document extraction) are included when that module is present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from bench.scale import GENERATOR, run_scale, samples_eval
+
+
+def _print_table(rows: list[tuple[str, str]]) -> None:
+    width = max(len(m) for m, _ in rows)
+    print(f"{'metric'.ljust(width)}  value")
+    print(f"{'-' * width}  {'-' * 30}")
+    for metric, value in rows:
+        print(f"{metric.ljust(width)}  {value}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--meetings", type=int, nargs="+", default=[1000, 10000],
+                        help="corpus sizes in meetings (default: 1000 10000)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs per size; the best is reported (default: 1)")
+    args = parser.parse_args(argv)
+    if not GENERATOR.exists():
+        print(f"corpus generator not found: {GENERATOR}", file=sys.stderr)
+        return 1
+    rows = [samples_eval()]
+    for meetings in args.meetings:
+        rows.extend(run_scale(meetings, max(1, args.repeat)))
+    try:
+        pdf = importlib.import_module("bench.pdf")
+    except ImportError:
+        pdf = None
+    if pdf is not None and hasattr(pdf, "rows"):
+        rows.extend(pdf.rows())
+    _print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,272 @@
+"""Understand a question: language, keywords, case numbers and filters.
+
+A question is split into *concepts* (one per content word or English phrase), each with one or more
+alternative spellings as index terms; *case candidates* (anything that may be a case number);
+and *filters* (year, month, day, "latest", a body present in the store). This module knows
+nothing of the index: :mod:`store.search` decides what each concept matches.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from store.casenum import case_candidates
+from store.glossary import load_glossary, translate
+from store.text import normalise, stem, tokenise
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+# Words that carry no topic: question words, auxiliaries, pronouns, prepositions and the verbs
+# people use to ask about a decision ("hvad blev der besluttet om", "what was decided on").
+DA_STOP = frozenset(_words(
+    """
+    af alle alt andet andre at bare beslutning beslutningen besluttede besluttet blev blive bliver
+    da dag de dem den denne der deres det dette dig du efter eller en end er et få fik for fra
+    fortæl fortael gik gjorde gør gøre gået har havde have hej hele hende her hos hvad hvem
+    hvilke hvilken hvilket hvis hvor hvordan hvorfor hvornår i igen ikke ind info information
+    ingen jeg kan kunne kom kommer koster koste kostede lidt man med meget mellem men mere mig
+    min mit mod må ned noget nogen nok nu når også og om op os over på sag sagen sager sagt
+    sig sige siger sin sine sit skal skete sket skulle som så status står til tror ud under
+    vedr vedrørende ved vi vil ville var være været vise vis venligst angående omkring
+    mht hvad's hvor's hva mon monstro gerne tak please besluttes vedtaget vedtog sagde
+    møde mødet møder møderne punkt punktet referat referatet dagsorden dagsordenen
+    udfald udfaldet resultat resultatet konklusion konklusionen nyt nyeste detaljer oplysninger
+    spørgsmål fortælle finde vide se ang angår hvordan går gik besked svar aktuelle
+    """)
+)
+EN_STOP = frozenset(_words(
+    """
+    a about after all am an and any anything are as at be been being board but by can could
+    decide decided decision did do does done for from get give got had has have he her his how
+    i if in into is it its know let me more my new of on or our please regarding say said
+    she should show so some tell than that the their them then there these they this those to
+    us was we were what whats when where which who whom whose why will with would you your
+    happened happen going status update latest news concerning committee meeting meetings
+    minutes agenda item items outcome result results conclusion concluded details detail info
+    information issue issues matter question thing things something find look see want need
+    summary summarise summarize current currently recently point points re happening
+    anything everything ever decisions decided
+    """)
+)
+_DA_STOP_N = frozenset(normalise(w) for w in DA_STOP)
+_EN_STOP_N = frozenset(normalise(w) for w in EN_STOP)
+# Words that say "the newest meeting" rather than a topic.
+LATEST = frozenset({"seneste", "sidste", "nyeste", "latest", "last", "recent", "newest", "most"})
+MEETING_WORDS = frozenset({"moede", "moedet", "meeting", "referat", "referatet", "minutes"})
+# Words that are stop words in one language but content or noise in the other: not evidence.
+_AMBIGUOUS = frozenset({"i", "by", "for", "under", "over", "man", "hand", "to", "fra", "om", "a",
+                        "is", "den", "det", "status", "new"})
+
+MONTHS: dict[str, int] = {
+    "januar": 1, "january": 1, "jan": 1,
+    "februar": 2, "february": 2, "feb": 2,
+    "marts": 3, "march": 3, "mar": 3,
+    "april": 4, "apr": 4,
+    "maj": 5, "may": 5,
+    "juni": 6, "june": 6, "jun": 6,
+    "juli": 7, "july": 7, "jul": 7,
+    "august": 8, "aug": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "october": 10, "okt": 10, "oct": 10,
+    "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}
+DA_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+             "september", "oktober", "november", "december")
+EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_YEAR = r"(?:19[89]\d|20[0-3]\d)"
+
+# Date forms, most specific first. Each removed from the question once recognised.
+_DATE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(rf"(?<![\d-])({_YEAR})-(\d{{1,2}})-(\d{{1,2}})(?![\d-])"), "ymd"),
+    (re.compile(rf"(?<![\d./-])(\d{{1,2}})[./-](\d{{1,2}})[./-]({_YEAR})(?![\d./-])"), "dmy"),
+    (re.compile(rf"(?<![\d./-])(\d{{1,2}})/(\d{{1,2}})\s+({_YEAR})(?!\d)"), "dmy"),
+    (re.compile(rf"(?i)(?<![\w.])(\d{{1,2}})\.?\s*(?:-\s*)?({_MONTH_ALT})\.?(?:\s*-\s*|\s+)({_YEAR})\b"),
+     "dMy"),
+    (re.compile(rf"(?i)\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({_YEAR})\b"), "Mdy"),
+    (re.compile(rf"(?i)(?<![\w.])(\d{{1,2}})\.?\s*({_MONTH_ALT})\b\.?"), "dM"),
+    (re.compile(rf"(?i)\b({_MONTH_ALT})\.?\s+({_YEAR})\b"), "My"),
+    (re.compile(rf"(?i)(?<![\w./-])({_YEAR})(?![\w./-]|-\d)"), "y"),
+]
+
+
+@dataclass
+class Concept:
+    """One thing the question is about, with its alternative spellings as index terms.
+
+    ``alternatives`` holds lists of stemmed terms (an English phrase may translate to several
+    Danish words). ``optional`` concepts (numbers, body names) may raise a score but are not
+    required for a match. ``translated`` marks glossary output, which is never fuzzy-matched.
+    """
+
+    source: str
+    alternatives: list[list[str]]
+    optional: bool = False
+    translated: bool = False
+
+
+@dataclass
+class Query:
+    """A parsed question."""
+
+    text: str
+    lang: str
+    concepts: list[Concept] = field(default_factory=list)
+    cases: list[tuple[str, bool]] = field(default_factory=list)
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    latest: bool = False
+    bodies: list[str] = field(default_factory=list)
+    date_words: list[str] = field(default_factory=list)
+
+    @property
+    def has_date(self) -> bool:
+        return self.year is not None or self.month is not None or self.day is not None
+
+    def date_matches(self, iso: str | None) -> bool:
+        """True when a meeting date (``yyyy-mm-dd``) satisfies the date filter."""
+        if not self.has_date:
+            return True
+        if not iso or len(iso) < 10:
+            return False
+        try:
+            year, month, day = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
+        except ValueError:
+            return False
+        return ((self.year is None or year == self.year)
+                and (self.month is None or month == self.month)
+                and (self.day is None or day == self.day))
+
+
+def detect_language(text: str) -> str:
+    """``"en"`` or ``"da"``: English only on evidence, since most questions are Danish.
+
+    Evidence is English stop words against Danish ones, then (for short keyword questions)
+    words the English glossary translates into something else. Danish letters count for Danish.
+
+    >>> detect_language("what was decided on the plaster scheme?")
+    'en'
+    >>> detect_language("flexrum indretning"), detect_language("18-034639K")
+    ('da', 'da')
+    """
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if not words:
+        return "da"
+    en = sum(1 for w in words if w in EN_STOP and w not in _AMBIGUOUS)
+    da = sum(1 for w in words if w in DA_STOP and w not in _AMBIGUOUS)
+    da += sum(1 for w in words if any(ch in w for ch in "æøå"))
+    if en != da:
+        return "en" if en > da else "da"
+    glossary = load_glossary()
+    hits = 0
+    for w in words:
+        danish = glossary.get(w)
+        if danish and w not in {normalise(d) for d in danish}:
+            hits += 1
+    return "en" if hits and hits * 2 >= len(words) else "da"
+
+
+def _extract_dates(text: str, query: Query) -> str:
+    """Find the first date expression, set the filter and return the text without it."""
+    for pattern, kind in _DATE_PATTERNS:
+        m = pattern.search(text)
+        if not m:
+            continue
+        g = m.groups()
+        if kind == "ymd":
+            year, month, day = int(g[0]), int(g[1]), int(g[2])
+        elif kind == "dmy":
+            day, month, year = int(g[0]), int(g[1]), int(g[2])
+        elif kind == "dMy":
+            day, month, year = int(g[0]), MONTHS[g[1].lower()], int(g[2])
+        elif kind == "Mdy":
+            month, day, year = MONTHS[g[0].lower()], int(g[1]), int(g[2])
+        elif kind == "dM":
+            day, month, year = int(g[0]), MONTHS[g[1].lower()], None
+        elif kind == "My":
+            month, day, year = MONTHS[g[0].lower()], None, int(g[1])
+        else:
+            year, month, day = int(g[0]), None, None
+        if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
+            continue
+        # "may" is an English verb far more often than a month: only a month next to a number.
+        query.year, query.month, query.day = year, month, day
+        words = []
+        if day is not None:
+            words.append(str(day))
+        if month is not None:
+            words.append(DA_MONTHS[month - 1])
+        if year is not None:
+            words.append(str(year))
+        query.date_words = words
+        return text[: m.start()] + " " + text[m.end():]
+    return text
+
+
+def _body_key(body: str) -> frozenset[str]:
+    return frozenset(stem(t) for t in tokenise(body) if t not in _DA_STOP_N and len(t) > 1)
+
+
+def parse_query(question: str, bodies: Iterable[str] = ()) -> Query:
+    """Parse a question; ``bodies`` are the names of the bodies present in the store.
+
+    >>> q = parse_query("kommunikationsstrategi 2016")
+    >>> q.year, [c.alternatives for c in q.concepts]
+    (2016, [[['kommunikationsstrategi']]])
+    """
+    lang = detect_language(question)
+    query = Query(text=question, lang=lang)
+    rest = _extract_dates(question, query)
+    query.cases = case_candidates(rest)
+    for raw, _explicit in query.cases:
+        rest = rest.replace(raw, " ", 1)
+    words = tokenise(rest)
+    if any(w in LATEST for w in words):
+        query.latest = True
+        words = [w for w in words if w not in LATEST and w not in MEETING_WORDS]
+
+    if lang == "en":
+        groups = translate(words)
+        for source, danish in groups:
+            if source in _EN_STOP_N:
+                continue
+            if danish:
+                alternatives = []
+                for d in danish:
+                    alt = [stem(t) for t in tokenise(d) if t not in _DA_STOP_N]
+                    if alt:
+                        alternatives.append(alt)
+                if alternatives:
+                    query.concepts.append(Concept(source, alternatives, translated=True))
+            elif source not in _DA_STOP_N:
+                query.concepts.append(_word_concept(source))
+    else:
+        for w in words:
+            if w not in _DA_STOP_N:
+                query.concepts.append(_word_concept(w))
+
+    # A body present in the store, named in the question, filters to that body. Its words stay
+    # as optional terms: "sager på vej til Direktionen" is also a title.
+    if bodies:
+        stems = {alt[0] for c in query.concepts for alt in c.alternatives if len(alt) == 1}
+        for body in bodies:
+            key = _body_key(body)
+            if key and key <= stems:
+                query.bodies.append(body)
+                for c in query.concepts:
+                    if any(len(alt) == 1 and alt[0] in key for alt in c.alternatives):
+                        c.optional = True
+    return query
+
+
+def _word_concept(word: str) -> Concept:
+    # Numbers that are not case numbers or years ("25 mio.") may help ranking, never decide it.
+    return Concept(word, [[stem(word)]], optional=word.isdigit())

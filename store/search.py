@@ -1,0 +1,656 @@
+"""Search the store: case numbers first, then keywords (BM25 over fields) with honest no-match.
+
+The :class:`Searcher` keeps an in-memory index built once per store revision; TinyDB stays the
+store of record. Ranking is BM25 per field, summed with field weights (a title hit beats a
+decision or recommendation hit, which beats body text), so the rarer words of a question weigh
+more. A keyword result is only given when the item matches enough of the question: the matched
+concepts must carry at least :data:`MIN_COVERAGE` of the question's IDF weight (a concept the
+corpus has never seen weighs as much as the rarest word) and one of them must be specific
+(found in at most :data:`MAX_COMMON_SHARE` of the items). A question about a topic the minutes
+never mention therefore gets "no match", not the nearest random item.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import heapq
+import math
+import threading
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from store.casenum import case_key, find_case_numbers, index_keys, typo_variants
+from store.db import Store
+from store.query import Concept, Query, parse_query
+from store.records import ItemRecord, MeetingRecord
+from store.text import split_compound, terms
+
+# Field weights: title > decision = recommendation > resume = body.
+FIELDS: tuple[tuple[str, float], ...] = (
+    ("title", 3.0),
+    ("decision", 1.5),
+    ("recommendation", 1.5),
+    ("resume", 0.7),
+    ("body", 0.5),
+)
+K1 = 1.2
+B = 0.75
+MIN_COVERAGE = 0.6
+# A concept found in more than this share of the items is too common to carry an answer alone.
+MAX_COMMON_SHARE = 0.4
+# How much a looser match of a query word counts, against an exact one.
+W_EXACT = 1.0
+W_INFLECTION = 0.9
+W_FUZZY_1 = 0.85
+W_FUZZY_2 = 0.7
+W_COMPOUND_HEAD = 0.75  # "plaster" finds "plasterordning"
+W_COMPOUND_TAIL = 0.6  # "strategi" finds "kommunikationsstrategi"
+W_SPLIT = 0.6  # "kommunikationsteam" finds "team" + "kommunikation"
+MAX_EXPANSIONS = 40
+# Postings longer than this are worth scoring on candidates only (see Searcher._score).
+DEFER_SIZE = 2000
+CASE_LIMIT = 20
+
+
+@dataclass
+class Hit:
+    """One answer candidate. ``match`` is "case", "case_fuzzy" or "keyword"."""
+
+    record: ItemRecord
+    score: float
+    match: str
+
+
+@dataclass
+class SearchResult:
+    """What a question found; ``hits`` is empty for a no-match, and ``hint`` then says why."""
+
+    question: str
+    lang: str
+    hits: list[Hit] = field(default_factory=list)
+    did_you_mean: bool = False
+    hint: str = ""
+
+
+def _body_text(r: ItemRecord) -> str:
+    # ``text`` is the whole item as printed (it repeats the structured fields, which is harmless
+    # at the body's low weight and keeps anything the parser did not recognise searchable).
+    parts = [r.text or " ".join((r.presentation, r.treatment, r.economy))]
+    parts.extend(r.attachments or [])
+    return "\n".join(parts)
+
+
+def _field_texts(r: ItemRecord) -> tuple[str, ...]:
+    return (r.title or "", r.decision or "", r.recommendation or "", r.resume or "", _body_text(r))
+
+
+class _Index:
+    """Postings per term (doc ids and per-field BM25 sums), vocabulary, case keys, meeting data."""
+
+    def __init__(self, records: list[ItemRecord]) -> None:
+        self.records = records
+        self.n = len(records)
+        n_fields = len(FIELDS)
+        per_doc: list[list[dict[str, int]]] = []
+        lengths = [0] * n_fields
+        for r in records:
+            fields_tf: list[dict[str, int]] = []
+            for f, text in enumerate(_field_texts(r)):
+                tf: dict[str, int] = {}
+                toks = terms(text) if text else []
+                for t in toks:
+                    tf[t] = tf.get(t, 0) + 1
+                lengths[f] += len(toks)
+                fields_tf.append(tf)
+            per_doc.append(fields_tf)
+        avg = [max(1.0, total / max(1, self.n)) for total in lengths]
+        ids: dict[str, array] = {}
+        vals: dict[str, array] = {}
+        for doc, fields_tf in enumerate(per_doc):
+            combined: dict[str, float] = {}
+            for f, tf in enumerate(fields_tf):
+                if not tf:
+                    continue
+                weight = FIELDS[f][1]
+                norm = K1 * (1 - B + B * sum(tf.values()) / avg[f])
+                for t, c in tf.items():
+                    combined[t] = combined.get(t, 0.0) + weight * c / (c + norm)
+            for t, v in combined.items():
+                if t not in ids:
+                    ids[t] = array("i")
+                    vals[t] = array("f")
+                ids[t].append(doc)
+                vals[t].append(v)
+        self.ids = ids
+        self.vals = vals
+        self.df = {t: len(a) for t, a in ids.items()}
+        self.vocab = sorted(ids)
+        self.rvocab = sorted(t[::-1] for t in ids)
+        self.by_len: dict[int, list[str]] = {}
+        for t in self.vocab:
+            if not t.isdigit():
+                self.by_len.setdefault(len(t), []).append(t)
+        self.idf_unknown = self.idf_for(0)
+        self.common_idf = self.idf_for(max(1.0, MAX_COMMON_SHARE * self.n))
+
+        self.case_exact: dict[str, list[int]] = {}
+        self.case_partial: dict[str, list[int]] = {}
+        for doc, r in enumerate(records):
+            if not r.case_number:
+                continue
+            full, partial = index_keys(r.case_number)
+            if full:
+                self.case_exact.setdefault(full, []).append(doc)
+            for key in partial:
+                self.case_partial.setdefault(key, []).append(doc)
+        self.bodies = sorted({r.body for r in records if r.body})
+        self.years = {int(r.date[:4]) for r in records if r.date and r.date[:4].isdigit()}
+        # Rank of each item by meeting date, newest first (0 = newest); undated items last.
+        order = sorted(range(self.n), key=lambda d: (_date_key(records[d]),
+                                                     records[d].item_number or 0))
+        self.date_rank = [0] * self.n
+        for rank, d in enumerate(order):
+            self.date_rank[d] = rank
+        self.body_docs: dict[str, set[int]] = {}
+        self.meeting_docs: dict[str, list[int]] = {}
+        for d in order:
+            r = records[d]
+            self.body_docs.setdefault(r.body, set()).add(d)
+            self.meeting_docs.setdefault(r.meeting_id, []).append(d)
+        self._info_cache: dict[tuple[str, bool], _TermInfo] = {}
+        self._map_cache: dict[str, dict[int, float]] = {}
+
+    def idf_for(self, df: float) -> float:
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def idf(self, term: str) -> float:
+        return self.idf_for(self.df.get(term, 0))
+
+    # -- vocabulary matching -------------------------------------------------------------
+
+    def _prefixed(self, prefix: str) -> list[str]:
+        lo = bisect.bisect_left(self.vocab, prefix)
+        hi = bisect.bisect_left(self.vocab, prefix + "\uffff")
+        return self.vocab[lo:hi]
+
+    def _suffixed(self, suffix: str) -> list[str]:
+        rev = suffix[::-1]
+        lo = bisect.bisect_left(self.rvocab, rev)
+        hi = bisect.bisect_left(self.rvocab, rev + "\uffff")
+        return [t[::-1] for t in self.rvocab[lo:hi]]
+
+    def expand(self, term: str, fuzzy: bool) -> list[tuple[str, float]]:
+        """Index terms a query term may stand for, with how much each counts."""
+        out: dict[str, float] = {}
+
+        def add(t: str, w: float) -> None:
+            if w > out.get(t, 0.0):
+                out[t] = w
+
+        if term in self.df:
+            add(term, W_EXACT)
+        if term.isdigit():
+            return list(out.items())
+        # Inflections the stemmer leaves apart ("administrativ"/"administrativt", "aflyst"/"aflys").
+        for cut in (1, 2):
+            if len(term) - cut >= 4 and term[:-cut] in self.df:
+                add(term[:-cut], W_INFLECTION)
+        # Verbal nouns of a verb stem the corpus has ("aflysning" → "aflys").
+        for suffix in ("ning", "else", "ing"):
+            base = term[: -len(suffix)]
+            if term.endswith(suffix) and len(base) >= 4 and base in self.df:
+                add(base, W_INFLECTION * 0.9)
+        longer = self._prefixed(term) if len(term) >= 4 else []
+        for t in longer:
+            rest = len(t) - len(term)
+            if 0 < rest <= 2:
+                add(t, W_INFLECTION)
+            elif rest >= 3:
+                tail = t[len(term):]
+                if tail[0] in "se" and tail[1:] in self.df:
+                    tail = tail[1:]
+                if tail in self.df or len(term) >= 5:
+                    add(t, W_COMPOUND_HEAD)
+        if len(term) >= 5:
+            for t in self._suffixed(term):
+                if len(t) - len(term) >= 3:
+                    add(t, W_COMPOUND_TAIL)
+        if not out and fuzzy and len(term) >= 5:
+            limit = 1 if len(term) <= 7 else 2
+            choices: list[str] = []
+            for n in range(len(term) - limit, len(term) + limit + 1):
+                choices.extend(self.by_len.get(n, ()))
+            found = process.extract(term, choices, scorer=OSA.distance, processor=None,
+                                    score_cutoff=limit, limit=5)
+            for t, dist, _ in found:
+                add(t, W_FUZZY_1 if dist <= 1 else W_FUZZY_2)
+        if not out and len(term) >= 8:
+            parts = split_compound(term, self.df.__contains__)
+            if parts and parts[0] in self.df:
+                return [(p, -W_SPLIT) for p in parts]  # negative: all parts are needed
+        if term in self.df:
+            # A looser form far more common than the word itself ("oekonomisk" for "oekonomi")
+            # dilutes the question and costs a long postings scan.
+            cap = max(4 * self.df[term], 500)
+            out = {t: w for t, w in out.items() if t == term or self.df[t] <= cap}
+        if len(out) > MAX_EXPANSIONS:
+            best = sorted(out.items(), key=lambda kv: (-kv[1], -self.df[kv[0]]))
+            out = dict(best[:MAX_EXPANSIONS])
+        return list(out.items())
+
+    def term_info(self, term: str, fuzzy: bool) -> _TermInfo:
+        """How a query term is matched: its expansions, weight in the question, postings size."""
+        key = (term, fuzzy)
+        info = self._info_cache.get(key)
+        if info is not None:
+            return info
+        expansions = self.expand(term, fuzzy)
+        if not expansions:
+            info = _TermInfo([], self.idf_unknown, False, False, 0)
+        elif expansions[0][1] < 0:  # a compound split into known parts: each part must match
+            parts = [(t, -w) for t, w in expansions]
+            weight = min(w * self.idf(t) for t, w in parts)
+            info = _TermInfo(parts, weight, True, True, min(self.df[t] for t, _ in parts))
+        else:
+            weight = max(w * self.idf(t) for t, w in expansions)
+            info = _TermInfo(expansions, weight, True, False,
+                             sum(self.df[t] for t, _ in expansions))
+        if len(self._info_cache) > 10_000:
+            self._info_cache.clear()
+        self._info_cache[key] = info
+        return info
+
+    def term_scores(self, info: _TermInfo, cand: set[int] | None) -> dict[int, float]:
+        """Per-doc score of one query term (only docs in ``cand`` when given)."""
+        if not info.known:
+            return {}
+        if info.split:
+            maps = [self._scores_for([(t, w)], cand) for t, w in info.expansions]
+            common = set(maps[0]).intersection(*maps[1:])
+            return {d: sum(m[d] for m in maps) / len(maps) for d in common}
+        return self._scores_for(info.expansions, cand)
+
+    def _posting_map(self, term: str) -> dict[int, float]:
+        m = self._map_cache.get(term)
+        if m is None:
+            if len(self._map_cache) > 64:
+                self._map_cache.clear()
+            m = dict(zip(self.ids[term], self.vals[term], strict=True))
+            self._map_cache[term] = m
+        return m
+
+    def _scores_for(self, expansions: Iterable[tuple[str, float]],
+                    cand: set[int] | None) -> dict[int, float]:
+        out: dict[int, float] = {}
+        get = out.get
+        for t, w in expansions:
+            factor = w * self.idf(t)
+            if cand is not None and len(cand) * 4 < self.df[t]:
+                # Few candidates, long postings: look the candidates up instead of scanning.
+                m = self._posting_map(t)
+                for d in cand:
+                    v = m.get(d)
+                    if v is not None:
+                        s = factor * v
+                        if s > get(d, 0.0):
+                            out[d] = s
+                continue
+            for d, v in zip(self.ids[t], self.vals[t], strict=True):
+                s = factor * v
+                if s > get(d, 0.0):
+                    out[d] = s
+        if cand is not None:
+            out = {d: v for d, v in out.items() if d in cand}
+        return out
+
+
+@dataclass
+class _TermInfo:
+    expansions: list[tuple[str, float]]
+    weight: float
+    known: bool
+    split: bool
+    size: int
+
+
+@dataclass
+class _Scored:
+    doc: int
+    score: float
+    coverage: float
+    specific: bool
+
+
+class Searcher:
+    """Answer questions over a :class:`Store`.
+
+    >>> searcher = Searcher(Store("data/referat.json"))             # doctest: +SKIP
+    >>> searcher.search("hvad blev der besluttet om plasterordningen?").hits[0].record.title
+    ...                                                              # doctest: +SKIP
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._revision: int | None = None
+        self._index: _Index | None = None
+
+    # -- index lifecycle ---------------------------------------------------------------
+
+    def index(self) -> _Index:
+        """The index for the store's current revision (rebuilt only when the store changed)."""
+        with self._lock:
+            self.store.refresh()
+            revision = self.store.revision()
+            if self._index is None or revision != self._revision:
+                self._index = _Index(self.store.items())
+                self._revision = revision
+                # The index and the records are millions of long-lived objects; leaving them to
+                # the cyclic garbage collector makes random questions pause for 100+ ms.
+                gc.freeze()
+            return self._index
+
+    # -- public API ----------------------------------------------------------------------
+
+    def search(self, question: str, limit: int = 4) -> SearchResult:
+        """Find the items a question is about, best first (see the module doc for the rules)."""
+        idx = self.index()
+        query = parse_query(question, idx.bodies)
+        result = SearchResult(question=question, lang=query.lang)
+        if not question.strip():
+            result.hint = _hint(query.lang, "empty")
+            return result
+        if query.cases:
+            handled = self._search_cases(idx, query, result)
+            if handled:
+                return result
+        self._search_keywords(idx, query, result, limit)
+        return result
+
+    def lookup_cases(self, text: str) -> list[ItemRecord]:
+        """Items whose case number is written in ``text`` (strict forms only), newest first."""
+        idx = self.index()
+        out: list[ItemRecord] = []
+        seen: set[int] = set()
+        for raw in find_case_numbers(text):
+            key = case_key(raw)
+            docs = idx.case_exact.get(key) or idx.case_partial.get(key) or []
+            for d in _newest_first(idx, docs):
+                if d not in seen:
+                    seen.add(d)
+                    out.append(idx.records[d])
+        return out
+
+    def latest_meeting(self) -> tuple[MeetingRecord, list[ItemRecord]] | None:
+        """The newest meeting in the store and its items in agenda order."""
+        self.store.refresh()
+        meetings = self.store.meetings()
+        if not meetings:
+            return None
+        newest = meetings[0]
+        return newest, self.store.items_for_meeting(newest.meeting_id)
+
+    # -- case numbers ----------------------------------------------------------------------
+
+    def _search_cases(self, idx: _Index, query: Query, result: SearchResult) -> bool:
+        """Resolve case candidates. True when the question is settled (hits or an honest miss)."""
+        exact: list[int] = []
+        fuzzy: list[int] = []
+        missing: list[str] = []
+        explicit_missing = False
+        for raw, explicit in query.cases:
+            key = case_key(raw)
+            docs = idx.case_exact.get(key) or idx.case_partial.get(key)
+            if docs:
+                exact.extend(d for d in docs if d not in exact)
+                continue
+            near: list[int] = []
+            if len(key) >= 5:
+                for variant in sorted(typo_variants(key)):
+                    found = idx.case_exact.get(variant) or []
+                    if not found and len(key) >= 6:
+                        # Serials alone are short: among thousands of cases some random one is
+                        # always a swap away, so only longer keys are guessed at.
+                        found = idx.case_partial.get(variant) or []
+                    near.extend(d for d in found if d not in near)
+            if near:
+                fuzzy.extend(d for d in near if d not in fuzzy)
+            else:
+                missing.append(raw)
+                explicit_missing = explicit_missing or explicit
+        if exact:
+            result.hits = [Hit(idx.records[d], 1.0, "case")
+                           for d in _newest_first(idx, exact)[:CASE_LIMIT]]
+            return True
+        if fuzzy:
+            result.hits = [Hit(idx.records[d], 0.5, "case_fuzzy")
+                           for d in _newest_first(idx, fuzzy)[:CASE_LIMIT]]
+            result.did_you_mean = True
+            return True
+        # A number that is not a known case: a no-match when it was written as a case number or
+        # when the question has nothing else to go on; otherwise search the words.
+        if explicit_missing or not query.concepts:
+            result.hint = _hint(query.lang, "case", ", ".join(missing))
+            return True
+        return False
+
+    # -- keywords --------------------------------------------------------------------------
+
+    def _search_keywords(self, idx: _Index, query: Query, result: SearchResult,
+                         limit: int) -> None:
+        allowed = self._body_docs(idx, query)
+        required = [c for c in query.concepts if not c.optional]
+        if not required:
+            self._filter_only(idx, query, result, allowed, limit)
+            return
+        scored = self._score(idx, query, allowed)
+        good = [s for s in scored if s.coverage >= MIN_COVERAGE and s.specific]
+        if not good:
+            result.hint = _hint(query.lang, "words")
+            return
+        if query.has_date:
+            dated = [s for s in good if query.date_matches(idx.records[s.doc].date)]
+            if not dated:
+                # The date may be part of the topic ("chefmøde 1. marts 2023"): keep items that
+                # mention it; otherwise the filter stands and nothing matches.
+                dated = [s for s in good if _mentions(idx.records[s.doc], query.date_words)]
+            if not dated:
+                result.hint = _hint(query.lang, "date", _date_text(query))
+                return
+            good = dated
+        rank = idx.date_rank
+        if query.latest:
+            good.sort(key=lambda s: (-s.score, rank[s.doc]))
+        else:
+            good = heapq.nsmallest(limit, good, key=lambda s: (-s.score, rank[s.doc]))
+        if query.latest:
+            # "seneste"/"latest": the newest meeting among the strong matches.
+            top = good[0].score
+            strong = [s for s in good if s.score >= 0.5 * top]
+            strong.sort(key=lambda s: (rank[s.doc], -s.score))
+            rest = [s for s in good if s not in strong]
+            good = strong + rest
+        result.hits = [Hit(idx.records[s.doc], round(s.score, 4), "keyword")
+                       for s in good[:limit]]
+
+    def _body_docs(self, idx: _Index, query: Query) -> set[int] | None:
+        if not query.bodies:
+            return None
+        out: set[int] = set()
+        for body in query.bodies:
+            out |= idx.body_docs.get(body, set())
+        return out
+
+    def _filter_only(self, idx: _Index, query: Query, result: SearchResult,
+                     allowed: set[int] | None, limit: int) -> None:
+        """Questions with filters but no topic: "seneste møde", "Direktionen februar 2023"."""
+        if not (query.latest or query.month is not None or query.day is not None):
+            result.hint = _hint(query.lang, "words")
+            return
+        items: list[int] = []
+        for docs in idx.meeting_docs.values():  # newest meeting first
+            d = docs[0]
+            if (allowed is None or d in allowed) and query.date_matches(idx.records[d].date):
+                items = sorted(docs, key=lambda d: idx.records[d].item_number or 0)
+                break
+        if not items:
+            result.hint = _hint(query.lang, "date", _date_text(query))
+            return
+        result.hits = [Hit(idx.records[d], 0.0, "keyword") for d in items[: max(limit, 20)]]
+
+    def _score(self, idx: _Index, query: Query, allowed: set[int] | None) -> list[_Scored]:
+        plans = [_plan(idx, c) for c in query.concepts]
+        total_weight = sum(p.weight for p in plans if not p.concept.optional)
+        if not any(p.known and not p.concept.optional and p.weight >= idx.common_idf
+                   for p in plans):
+            return []  # only common words matched: no item can be a specific answer
+        # Concepts with long postings are scored only on the items the others found, when an
+        # item matching none of the others could not reach MIN_COVERAGE anyway: the result is
+        # the same, at a fraction of the cost for words that most items contain.
+        deferred: set[int] = set()
+        budget = MIN_COVERAGE * total_weight
+        spent = 0.0
+        for i in sorted(range(len(plans)), key=lambda i: -plans[i].size):
+            p = plans[i]
+            if p.size < DEFER_SIZE:
+                break
+            cost = 0.0 if p.concept.optional else p.weight
+            if spent + cost >= budget:
+                continue
+            spent += cost
+            deferred.add(i)
+        if len(deferred) == len(plans):
+            deferred.clear()
+        totals: dict[int, float] = {}
+        covered: dict[int, float] = {}
+        specific: dict[int, bool] = {}
+        cand: set[int] | None = None
+        order = [i for i in range(len(plans)) if i not in deferred] + sorted(deferred)
+        for i in order:
+            p = plans[i]
+            if i in deferred and cand is None:
+                cand = set(totals)
+            scores = _concept_scores(idx, p, cand)
+            for d, sc in scores.items():
+                if allowed is not None and d not in allowed:
+                    continue
+                totals[d] = totals.get(d, 0.0) + sc
+                if not p.concept.optional:
+                    covered[d] = covered.get(d, 0.0) + p.weight
+                    if p.known and p.weight >= idx.common_idf:
+                        specific[d] = True
+        out: list[_Scored] = []
+        for d, score in totals.items():
+            coverage = covered.get(d, 0.0) / total_weight if total_weight else 0.0
+            if coverage > 0:
+                out.append(_Scored(d, score * coverage, coverage, specific.get(d, False)))
+        return out
+
+
+@dataclass
+class _Plan:
+    concept: Concept
+    alternatives: list[list[_TermInfo]]
+    weight: float
+    known: bool
+    size: int
+
+
+def _plan(idx: _Index, concept: Concept) -> _Plan:
+    """Match a concept's alternatives against the vocabulary (no postings read yet)."""
+    alternatives: list[list[_TermInfo]] = []
+    weight = 0.0
+    known = False
+    size = 0
+    for alt in concept.alternatives:
+        infos = [idx.term_info(t, fuzzy=not concept.translated) for t in alt]
+        alternatives.append(infos)
+        alt_known = any(i.known for i in infos)
+        if alt_known:
+            alt_weight = sum(i.weight for i in infos) / len(infos)
+            weight = max(weight, alt_weight) if known else alt_weight
+            known = True
+        size += sum(i.size for i in infos)
+    if not known:
+        weight = idx.idf_unknown
+    return _Plan(concept, alternatives, weight, known, size)
+
+
+def _concept_scores(idx: _Index, plan: _Plan, cand: set[int] | None) -> dict[int, float]:
+    """Per-doc score of a concept: its best alternative (a phrase needs most of its words)."""
+    best: dict[int, float] = {}
+    for infos in plan.alternatives:
+        maps = [idx.term_scores(i, cand) for i in infos]
+        if not any(maps):
+            continue
+        for d in set().union(*maps):
+            present = [m[d] for m in maps if d in m]
+            if len(maps) > 1 and len(present) * 2 < len(maps) + 1:
+                continue
+            sc = sum(present) / len(maps)
+            if sc > best.get(d, 0.0):
+                best[d] = sc
+    return best
+
+
+def _newest_first(idx: _Index, docs: list[int]) -> list[int]:
+    return sorted(docs, key=lambda d: idx.date_rank[d])
+
+
+def _date_key(r: ItemRecord) -> str:
+    # Sort key for "newest first": invert the ISO date's digits; undated items last.
+    if not r.date:
+        return "~"
+    return "".join(chr(ord("9") - ord(ch) + ord("0")) if ch.isdigit() else ch for ch in r.date)
+
+
+def _mentions(r: ItemRecord, words: list[str]) -> bool:
+    if not words:
+        return False
+    from store.text import normalise
+
+    tokens = set(normalise(" ".join((r.title, r.resume, r.decision))).split())
+    return all(normalise(w) in tokens for w in words)
+
+
+def _date_text(query: Query) -> str:
+    from store.query import DA_MONTHS, EN_MONTHS
+
+    months = EN_MONTHS if query.lang == "en" else DA_MONTHS
+    parts = []
+    if query.day is not None:
+        parts.append(f"{query.day}." if query.lang == "da" else str(query.day))
+    if query.month is not None:
+        parts.append(months[query.month - 1])
+    if query.year is not None:
+        parts.append(str(query.year))
+    return " ".join(parts)
+
+
+_HINTS = {
+    "da": {
+        "empty": "Skriv et spørgsmål, et emne eller et sagsnummer.",
+        "case": "Jeg fandt ingen sag med nummeret {0} i referaterne. Tjek nummeret, "
+        "eller spørg med ord fra punktets titel.",
+        "words": "Ingen punkter svarer godt nok til spørgsmålet. Prøv med et sagsnummer eller "
+        "andre ord, fx fra punktets titel.",
+        "date": "Jeg fandt ikke noget om det fra {0}. Prøv uden dato eller med en anden periode.",
+    },
+    "en": {
+        "empty": "Type a question, a topic or a case number.",
+        "case": "I found no case numbered {0} in the minutes. Check the number, or ask with "
+        "words from the item's title.",
+        "words": "No agenda item matches the question well enough. Try a case number or other "
+        "words, e.g. from the item's title (the minutes are in Danish).",
+        "date": "I found nothing about that from {0}. Try without the date or another period.",
+    },
+}
+
+
+def _hint(lang: str, kind: str, arg: str = "") -> str:
+    return _HINTS["en" if lang == "en" else "da"][kind].format(arg)

@@ -1,0 +1,115 @@
+"""Text normalisation shared by indexing and querying.
+
+Everything that turns words into index terms lives here, so a document and a question can never be
+normalised in two different ways. Terms are *folded* (lower case, æ→ae, ø→oe, å→aa, accents
+dropped) before stemming: staff type "oekonomiudvalget", "økonomiudvalget" and "Økonomiudvalget"
+interchangeably, and Danish keyboards are not always at hand.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+
+import snowballstemmer
+
+# Danish letters spelled the way Danes write them without a Danish keyboard (and as old
+# spellings do: "Aabenraa"). Folding both forms to ASCII makes them the same term.
+_FOLD = str.maketrans(
+    {
+        "æ": "ae",
+        "ø": "oe",
+        "å": "aa",
+        "ä": "ae",
+        "ö": "oe",
+        "ü": "ue",
+        "ß": "ss",
+        "œ": "oe",
+    }
+)
+
+# Tokens are runs of letters and digits. Hyphens, slashes, quotes and dots separate words.
+_TOKEN = re.compile(r"[0-9a-z]+")
+
+_stemmer = snowballstemmer.stemmer("danish")
+_stem_cache: dict[str, str] = {}
+
+
+def normalise(text: str) -> str:
+    """Fold text for matching: lower case, Danish letters and accents to ASCII, no punctuation.
+
+    >>> normalise('VSBV - Forbindsstoffer - "Plasterordning"')
+    'vsbv forbindsstoffer plasterordning'
+    >>> normalise("Økonomiudvalgsrådet") == normalise("oekonomiudvalgsraadet")
+    True
+    """
+    text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
+    if not text.isascii():
+        # Remaining accents (é, è, ñ ...) are stripped after decomposition.
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return " ".join(_TOKEN.findall(text))
+
+
+def tokenise(text: str) -> list[str]:
+    """Split text into normalised tokens (see :func:`normalise`)."""
+    return normalise(text).split()
+
+
+def stem(token: str) -> str:
+    """Danish Snowball stem of one normalised token (cached: the vocabulary is small).
+
+    Digits are kept as they are ("2016" must not lose its last letters).
+    """
+    cached = _stem_cache.get(token)
+    if cached is None:
+        cached = token if token.isdigit() else _stemmer.stemWord(token)
+        if len(_stem_cache) < 500_000:
+            _stem_cache[token] = cached
+    return cached
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of a text: normalised, tokenised and stemmed."""
+    return [stem(t) for t in tokenise(text)]
+
+
+# A Danish compound joins its parts directly or with a linking "s" or "e"
+# ("kommunikation-s-strategi", "plaster-ordning", "børn-e-have").
+_LINKS = ("s", "e")
+
+
+def split_compound(word: str, is_word: Callable[[str], bool], min_part: int = 3) -> list[str]:
+    """Split a compound into a modifier and a known head word, or return ``[]``.
+
+    The head (the last part, which carries the meaning in Danish) must be a known word; the
+    modifier is what remains, without a linking "s"/"e" when that leaves a known word or when the
+    modifier is long enough to stand alone.
+
+    >>> split_compound("plasterordning", {"ordning"}.__contains__)
+    ['plaster', 'ordning']
+    >>> split_compound("kommunikationsstrategi", {"strategi", "kommunikation"}.__contains__)
+    ['kommunikation', 'strategi']
+    """
+    n = len(word)
+    # Prefer the longest head: "udviklingsstrategi" → "udviklings" + "strategi", not + "gi".
+    for i in range(min_part, n - min_part + 1):
+        head = word[i:]
+        if len(head) < 4 or not is_word(head):
+            continue
+        modifier = word[:i]
+        for link in _LINKS:
+            if modifier.endswith(link) and len(modifier) - 1 >= min_part:
+                trimmed = modifier[:-1]
+                if is_word(trimmed) or (link == "s" and not is_word(modifier)):
+                    modifier = trimmed
+                break
+        return [modifier, head]
+    return []
+
+
+def ngrams(tokens: list[str], n: int) -> Iterator[tuple[int, str]]:
+    """Phrases of ``n`` consecutive tokens with their start index, joined by spaces."""
+    for i in range(len(tokens) - n + 1):
+        yield i, " ".join(tokens[i : i + n])

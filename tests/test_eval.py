@@ -1,0 +1,64 @@
+"""Every shared evaluation question, over the samples alone and with 1,000 generated meetings."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from store.db import Store
+from store.ingest import ingest_paths
+from store.search import Searcher
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+SAMPLES = ROOT / "examples" / "minutes"
+QUESTIONS = SHARED / "eval" / "questions.jsonl"
+GENERATOR = SHARED / "tools" / "gen_minutes.py"
+
+QS = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
+      if line.strip()] if QUESTIONS.exists() else []
+pytestmark = pytest.mark.skipif(not QS, reason="shared evaluation questions not found")
+
+
+def _norm(case: str | None) -> str | None:
+    return "".join(str(case).split()).upper() if case else None
+
+
+def _check(searcher: Searcher, q: dict) -> None:
+    hits = searcher.search(q["question"]).hits
+    if q["kind"] == "no_answer" or not q.get("expected_case_number"):
+        assert hits == [], [h.record.title for h in hits]
+    else:
+        assert hits, "no result"
+        assert _norm(hits[0].record.case_number) == _norm(q["expected_case_number"])
+
+
+@pytest.fixture(scope="module")
+def samples() -> Searcher:
+    store = Store(None)
+    ingest_paths(store, [SAMPLES])
+    return Searcher(store)
+
+
+@pytest.fixture(scope="module")
+def at_scale(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
+    out = tmp_path_factory.mktemp("generated")
+    subprocess.run([sys.executable, str(GENERATOR), str(out), "--meetings", "1000"],
+                   check=True, capture_output=True)
+    store = Store(None)
+    # The samples come last: a generated meeting of the same body and date must not replace them.
+    ingest_paths(store, [out, SAMPLES])
+    return Searcher(store)
+
+
+@pytest.mark.parametrize("q", QS, ids=[q["id"] for q in QS])
+def test_samples(samples: Searcher, q: dict) -> None:
+    _check(samples, q)
+
+
+@pytest.mark.skipif(not GENERATOR.exists(), reason="corpus generator not found")
+@pytest.mark.parametrize("q", QS, ids=[q["id"] for q in QS])
+def test_with_1000_generated_meetings(at_scale: Searcher, q: dict) -> None:
+    _check(at_scale, q)
