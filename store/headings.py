@@ -38,8 +38,14 @@ _OPEN_CLOSED = re.compile(
     re.IGNORECASE,
 )
 _WEAK_DOT = re.compile(rf"^{_BULLET}(?P<num>\d{{1,3}})\.\s+(?P<title>\S.*)$")
-_WEAK_BARE = re.compile(r"^(?P<num>\d{1,3})\s+(?P<title>[A-ZÆØÅ\"'“”«].*)$")
-_NUMBERED_LINE = re.compile(r"^\s*(?:[•·\-]\s*)?\d{1,3}[.)]?\s")
+# Web exports put a round bullet before a bare number ("• 1 Title"); a dash there is a list.
+_WEAK_BARE = re.compile(r"^(?:[•·▪◦●]\s*)?(?P<num>\d{1,3})\s+(?P<title>[A-ZÆØÅ\"'“”«].*)$")
+_NUMBERED_LINE = re.compile(r"^\s*(?:[•·▪◦●\-]\s*)?\d{1,3}[.)]?\s")
+# "Pkt. 42" alone under "• Pkt. 42 Title": web exports print the number again above the title.
+_NUMBER_ONLY = re.compile(
+    r"^(?:sak|sag|punkt|pkt\.?|nr\.?|dagsordenspunkt)\s*(?:nr\.?\s*)?(?P<num>\d{1,3})\s*[:.]?$",
+    re.IGNORECASE,
+)
 
 # Table of contents: dotted leaders or a tab before a page number (arabic or roman).
 _LEADER = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){3,}\.?)\s*(?:\d{1,4}|[ivxlcdm]{1,7})\b", re.I)
@@ -129,6 +135,15 @@ def _looks_like_title(title: str) -> bool:
     return not _SENTENCE_BREAK.search(title)
 
 
+def _list_number(line: str) -> int | None:
+    """The number of a numbered line ("2. at …", "• 3 Title"); None for any other line."""
+    m = _NUMBERED_LINE.match(line)
+    if not m:
+        return None
+    digits = re.search(r"\d{1,3}", m.group(0))
+    return int(digits.group(0)) if digits else None
+
+
 def _next_nonempty(lines: list[str], i: int, step: int, limit: int = 3) -> int | None:
     j = i + step
     while 0 <= j < len(lines) and abs(j - i) <= limit:
@@ -182,12 +197,15 @@ def _candidates(lines: list[str], is_label) -> list[_Candidate]:
                 title = m.group("title").strip()
                 if not _looks_like_title(title) or is_label(title):
                     break
-                # A numbered line glued to another numbered line is a list, not a heading.
-                if (i > 0 and _NUMBERED_LINE.match(lines[i - 1])) or (
-                    i + 1 < len(lines) and _NUMBERED_LINE.match(lines[i + 1])
+                # A numbered line glued to the next or previous number of a list is a list
+                # line, not a heading. A heading printed twice ("3. Title" above "3.<tab>Title")
+                # or right under a list (Word drops the blank line after one) is still one.
+                number = int(m.group("num"))
+                if (i > 0 and _list_number(lines[i - 1]) == number - 1) or (
+                    i + 1 < len(lines) and _list_number(lines[i + 1]) == number + 1
                 ):
                     break
-                found.append(_Candidate(i, i, int(m.group("num")), title, style))
+                found.append(_Candidate(i, i, number, title, style))
                 break
     return found
 
@@ -255,6 +273,10 @@ def repeated_heading(line: str, number: int | None, key: str) -> bool:
     ``key`` is the item title's :func:`title_key`.
     """
     stripped = line.strip()
+    if number is not None and len(stripped) <= 24:
+        m = _NUMBER_ONLY.match(stripped)
+        if m and int(m.group("num")) == number:
+            return True
     # Cheap length test first: a repeat is the title plus at most a number and a suffix.
     if not key or len(stripped) > len(key) * 2 + 24 or len(stripped) < len(key):
         return False

@@ -18,6 +18,8 @@ Decisions, as the layout families print them (FORMATS.md):
   ``Beslutning Økonomiudvalget den 03-03-2020``, ``Økonomiudvalget, 03-03-2020, pkt. 5``,
   ``Beslutning fra Økonomiudvalget`` + a ``Dato:`` line
 * ``Indstilling og beslutning``: the recommendation paragraphs, then the decision.
+* any of these with the decision on the same line after the colon (web pages), or as a bullet
+  ("• Beslutning i … den 17-01-2019"); an empty "Fraværende:" line above a decision is dropped.
 
 When several bodies decided in turn, the last decision printed is the final one. A decision that is
 only "-" means no decision was recorded and is stored as "".
@@ -28,7 +30,9 @@ Choices worth knowing:
   is dropped. Closed items keep number, title and case number only.
 * A combined reference such as ``18.00Ø00 - 2014/06569`` is split: the KLE code becomes the
   journal number and ``2014/06569`` the case number. A KLE code alone is both.
-* The body comes from the header ("REFERAT Direktionen d. …", "Referat af møde i …", "UDVALG"),
+* Running headers and footers (the same line at the top or bottom of several pages) are removed.
+* The body comes from the header ("REFERAT Direktionen d. …", "Referat af møde i …", "UDVALG",
+  "<Udvalg> – Referat – <date>", a line holding only a board's name),
   else from a decision label ("Økonomiudvalgets møde den …"), else from the file name
   ("direktionen-2023-02-20.txt" gives "Direktionen"), else "Ukendt". The date falls back the same
   way; ``None`` when nothing gives one.
@@ -109,12 +113,16 @@ def _clean_lines(text: str, source: str) -> list[str]:
     text = _MARKUP.sub("", text)
     text = text.replace("\xa0", " ").replace("\u200b", "").replace("\xad", "")
     lines: list[str] = []
-    for page in text.split("\f"):
-        page_lines = [line.strip() for line in page.split("\n")]
-        # A page number alone at the top or bottom of a page is furniture, not content.
+    pages = [[line.strip() for line in page.split("\n")] for page in text.split("\f")]
+    edges = _page_edges(pages)
+    for number, page_lines in enumerate(pages):
+        # A page number alone at the top or bottom of a page is furniture, not content, and so
+        # is a running header or footer (the document's own title on page 1 is kept).
         nonempty = [i for i, line in enumerate(page_lines) if line]
-        for i in (nonempty[:1] + nonempty[-1:]) if "\f" in text else []:
-            if page_lines[i].isdigit() and len(page_lines[i]) <= 3:
+        for i in (nonempty[:2] + nonempty[-2:]) if len(pages) > 1 else []:
+            line = page_lines[i]
+            page_number = line.isdigit() and len(line) <= 3
+            if page_number or (line in edges and (number or i != nonempty[0])):
                 page_lines[i] = ""
         lines.extend(page_lines)
         lines.append("")
@@ -136,6 +144,23 @@ def _clean_lines(text: str, source: str) -> list[str]:
     return lines
 
 
+def _page_edges(pages: list[list[str]]) -> set[str]:
+    """Lines printed at the top or bottom of several pages: running headers and footers.
+
+    PDF exports repeat the committee and date ("Økonomiudvalget 12-03-2019") at every page top.
+    A label or an item heading that happens to open two pages is kept.
+    """
+    if len(pages) < 2:
+        return set()
+    counts: dict[str, int] = {}
+    for page_lines in pages:
+        nonempty = [line for line in page_lines if line and not _PAGE_LINE.match(line)]
+        for line in set(nonempty[:1] + nonempty[-1:]):
+            counts[line] = counts.get(line, 0) + 1
+    return {line for line, count in counts.items()
+            if count >= 2 and len(line) >= 6 and label_of(line) is None}
+
+
 # --------------------------------------------------------------------------------------------
 # Section labels inside an item
 
@@ -146,14 +171,14 @@ _LABEL_NAMES: dict[str, tuple[str, ...]] = {
                        "forslag til vedtak", "indstilling/forslag", "forslag til indstilling"),
     "resume": ("resume", "resumé", "sammendrag", "resume og sagens baggrund",
                "resumé og sagens baggrund", "kort resume", "kort resumé", "resume og baggrund",
-               "resumé og baggrund", "kort om sagen"),
+               "resumé og baggrund", "kort om sagen", "beslutningstema", "sagens kerne"),
     "presentation": ("sagsfremstilling", "sagsframstilling", "sagsbeskrivelse", "baggrund",
                      "beskrivelse", "sagen", "sagens baggrund", "supplerende sagsfremstilling",
                      "sagsfremstilling og vurdering", "saksopplysninger", "sagens indhold",
-                     "sagsfremstilling og baggrund"),
+                     "sagsfremstilling og baggrund", "beskrivelse af sagen", "sagens fakta"),
     "treatment": ("behandling", "behandlingsforløb", "sagsgang", "beslutningskompetence",
                   "kompetence", "politisk behandling", "videre behandling", "sagens behandling",
-                  "beslutningsproces"),
+                  "beslutningsproces", "sagsgang og sagstype", "sagsforløb"),
     "economy": ("økonomi", "økonomiske konsekvenser", "økonomi og finansiering",
                 "bevillingsmæssige konsekvenser", "økonomiske og personalemæssige konsekvenser",
                 "økonomisk konsekvens", "økonomiske forhold",
@@ -171,19 +196,23 @@ _LABEL_NAMES: dict[str, tuple[str, ...]] = {
               "sagens tidligere behandling", "borgerinddragelse", "kommunikation og høring",
               "juridiske forhold", "lovgrundlag og regler", "bemærkninger",
               "relation til politikker", "tidligere behandling", "kommunikation/information",
-              "beslutningsgrundlag"),
+              "beslutningsgrundlag", "personale", "personalemæssige forhold", "alternativer",
+              "tidsperspektiv", "inddragelse og høring", "juridiske og planmæssige forhold",
+              "miljømæssige konsekvenser", "høringsparter"),
 }
 _LABELS = {name: kind for kind, names in _LABEL_NAMES.items() for name in names}
 
 _BODY = r"[A-ZÆØÅ][\w\-]*(?:\s+(?:og|for|i|&|-)?\s*[A-ZÆØÅ\-][\w\-]*)*"
 _DECISION_PATTERNS = [
     # "Direktionens møde den 29. februar 2016:"
-    re.compile(r"^(?P<body>[A-ZÆØÅ][\w\-. ]{1,70}?)s\s+møde\s+den\s+(?P<date>.{3,40}?)\s*:$"),
+    re.compile(
+        r"^(?P<body>[A-ZÆØÅ][\w\-. ]{1,70}?)s\s+møde\s+den\s+(?P<date>(?:[^:]|:\d){3,40}?)\s*:$"
+    ),
     re.compile(r"^(?P<body>[A-ZÆØÅ][\w\-. ]{1,70}?)s\s+møde\s+den\s+(?P<date>[^:]{3,30}\d{4})\.?$"),
     # "Beslutning i Økonomiudvalget den 3. marts 2020:", "Beslutning fra Byrådet"
     re.compile(
         rf"^[Bb]eslutning(?:er)?\s+(?:i|fra|på|af|truffet\s+i)\s+(?P<body>{_BODY})"
-        r"(?:\s*,?\s*(?:den|d\.)?\s*(?P<date>\d.{2,40}?|\w+dag.{2,40}?))?\s*:?$"
+        r"(?:\s*,?\s*(?:den|d\.)?\s*(?P<date>\d(?:[^:]|:\d){2,40}?|\w+dag(?:[^:]|:\d){2,40}?))?\s*:?$"
     ),
     # "Beslutning Økonomiudvalget den 03-03-2020"
     re.compile(
@@ -191,12 +220,15 @@ _DECISION_PATTERNS = [
         r"|\d{1,2}\.\s*\w+\s+\d{4}))?\s*:?$"
     ),
     # "Økonomiudvalget, 03-03-2020, pkt. 5"
+    # "Teknik- og Miljøudvalget, 10. september 2019, pkt. 65:", "… den 25. oktober 2005, pkt. 3"
     re.compile(
-        r"^(?P<body>[A-ZÆØÅ][^,:]{1,70}),\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4}),\s*pkt\.?\s*\d{1,3}\.?:?$"
+        r"^(?P<body>[A-ZÆØÅ][^,:]{1,70}?)(?:\s+den)?,?\s*(?P<date>\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
+        r"|\d{1,2}\.\s*[a-zæøå]{3,9}\.?\s+\d{4}),\s*pkt\.?\s*\d{1,3}\.?:?$"
     ),
     # "Økonomiudvalgets beslutning den 3. marts 2020"
     re.compile(
-        r"^(?P<body>[A-ZÆØÅ][\w\-. ]{1,70}?)s\s+beslutning(?:\s+den\s+(?P<date>.{3,40}?))?\s*:?$"
+        r"^(?P<body>[A-ZÆØÅ][\w\-. ]{1,70}?)s\s+beslutning(?:\s+(?:i\s+|på\s+)?(?:mødet\s+)?"
+        r"den\s+(?P<date>(?:[^:]|:\d){3,40}?))?\s*:?$"
     ),
 ]
 _RECOMMENDATION_PATTERNS = [
@@ -214,6 +246,10 @@ _MARKERS = {"åbent", "åben", "åbent punkt", "åben sag", "åbent møde", "off
 _CLOSED_MARKERS = {"lukket", "lukket punkt", "lukket sag", "lukket:", "fortroligt"}
 
 
+# Web exports print section labels as bullets ("• Beslutning i … den 17-01-2019").
+_ROUND_BULLETS = "•·▪◦●"
+
+
 def _norm_label(line: str) -> str:
     return " ".join(line.strip().rstrip(":").strip().lower().split())
 
@@ -227,6 +263,8 @@ def label_of(line: str) -> tuple[str, str] | None:
     ('decision', 'Godkendt.')
     """
     line = line.strip()
+    if line[:1] in _ROUND_BULLETS:
+        line = line[1:].strip()
     if not line or len(line) > 120:
         return None
     norm = _norm_label(line)
@@ -247,6 +285,29 @@ def label_of(line: str) -> tuple[str, str] | None:
     if m:
         kind = _LABELS.get(m.group("label").lower(), "economy")
         return kind, m.group("rest").strip()
+    head = _inline_decision_head(line)
+    if head:
+        return "decision", line[len(head):].strip()
+    return None
+
+
+def _inline_decision_head(line: str) -> str | None:
+    """The decision label that starts ``line`` when the decision follows on the same line.
+
+    Web pages (and PDF text whose lines were joined) print "Beslutning i Økonomiudvalget den
+    23-03-2015: Dagsordenen blev godkendt." The label ends at a colon followed by a space.
+    """
+    if not line[:1].isupper():
+        return None
+    start = 0
+    for _ in range(3):
+        idx = line.find(": ", start)
+        if idx < 0 or idx > 100:
+            return None
+        head = line[: idx + 1]
+        if any(pattern.match(head) for pattern in _DECISION_PATTERNS):
+            return head
+        start = idx + 2
     return None
 
 
@@ -256,8 +317,10 @@ def _is_label(line: str) -> bool:
 
 def decision_source(line: str) -> tuple[str, str | None] | None:
     """(body, date) named by a decision label such as "Direktionens møde den 29. februar 2016:"."""
+    line = line.strip().lstrip(_ROUND_BULLETS).strip()
+    line = _inline_decision_head(line) or line
     for pattern in _DECISION_PATTERNS:
-        m = pattern.match(line.strip())
+        m = pattern.match(line)
         if m:
             body = _strip_genitive(m.group("body").strip())
             date = find_date(m.group("date") or "") if "date" in m.groupdict() else None
@@ -385,6 +448,10 @@ _CLOSED_TITLE = re.compile(
     re.IGNORECASE,
 )
 _DATO_LINE = re.compile(r"^dato\s*:", re.IGNORECASE)
+# "Sagsnr. 316877 Kultur- og Idrætsudvalget Lukket punkt", "Sagsnr.: … Dok.nr.: …   Lukket"
+_CLOSED_AFTER_REF = re.compile(r"\s(?:lukket(?:\s+(?:punkt|sag))?|fortroligt)\s*$", re.IGNORECASE)
+# "Fraværende:" with no names, printed by some systems above every decision.
+_EMPTY_ABSENT = re.compile(r"^(?:fraværende|afbud|ikke til stede|fravær)\s*:?\s*-?$", re.IGNORECASE)
 _JOURNAL_ABOVE = re.compile(rf"^{_KLE}$")
 
 
@@ -450,9 +517,15 @@ def _build_item(heading: Heading | None, title: str, number: int | None, body: l
         if line_refs:
             for key, value in line_refs.items():
                 refs.setdefault(key, value)
+            if seen_content <= 4 and _CLOSED_AFTER_REF.search(stripped):
+                closed = True
             text_lines.append(stripped)
             continue
         label = label_of(stripped)
+        if label and label[0] == "other" and sections[-1][0] == "presentation":
+            # "Historik", "Vurdering" … under "Sagsfremstilling" are its sub-headings (Viborg,
+            # Rødovre): the presentation keeps them rather than losing its first paragraphs.
+            label = None
         if label:
             kind, rest = label
             if kind == "sagstype":
@@ -491,6 +564,7 @@ def _build_item(heading: Heading | None, title: str, number: int | None, body: l
                 content = content[1:]
             if content and _DATO_LINE.match(content[0]):
                 content = content[1:]
+            content = [line for line in content if not _EMPTY_ABSENT.match(line)]
             decisions.append(_tidy(content))
         elif kind == "attachments":
             attachments.extend(content)
@@ -509,12 +583,13 @@ def _build_item(heading: Heading | None, title: str, number: int | None, body: l
 # Meeting header
 
 _HEADER_LABEL = re.compile(
-    r"^(?P<label>mødedato|mødetidspunkt|mødestart|starttidspunkt|tidspunkt|dato|tid|mødested|sted"
+    r"^(?P<label>mødedato|mødetidspunkt|mødetid|mødestart|starttidspunkt|tidspunkt|dato|tid"
+    r"|mødested|sted"
     r"|lokation|mødedeltagere|deltagere|deltager|til stede|tilstede|medlemmer|fraværende|afbud"
     r"|udvalg|møde|punkter)\b\s*[:.]?\s*(?P<value>.*)$",
     re.IGNORECASE,
 )
-_DATE_LABELS = {"mødedato", "dato", "møde", "mødetidspunkt", "tidspunkt", "mødestart",
+_DATE_LABELS = {"mødedato", "dato", "møde", "mødetidspunkt", "mødetid", "tidspunkt", "mødestart",
                 "starttidspunkt", "tid"}
 _PEOPLE_LABELS = {"mødedeltagere", "deltagere", "deltager", "til stede", "tilstede", "medlemmer"}
 _REFERAT_BODY = re.compile(
@@ -527,8 +602,16 @@ _BODY_CUT = re.compile(
     r"|\s+\d|\s*\(|\s*:",
     re.IGNORECASE,
 )
+# "Økonomiudvalget – Referat – 1. oktober 2018", "Social- og Sundhedsudvalget - Referat fra …"
+# (a hyphen inside the name is followed by a space only before "og").
 _BODY_DASH_REFERAT = re.compile(
-    r"^(?P<body>[A-ZÆØÅ][^-–]{2,60}?)\s*[-–]\s*referat\b", re.IGNORECASE
+    r"^(?P<body>[A-ZÆØÅ](?:[^-–]|[-–](?=\s+og\s)){2,60}?)\s*[-–]\s*referat\b", re.IGNORECASE
+)
+# A line holding only the name of a board ("Kommunalbestyrelsen", "Udvalget for Klima og Miljø").
+_BODY_LINE = re.compile(
+    r"^(?:[A-ZÆØÅ][\w\-]*\s+(?:og|for|&)\s+)?[A-ZÆØÅ][\w\-]*(?:udvalg|udvalget|bestyrelsen|rådet"
+    r"|råd|direktionen|nævnet|repræsentationen|forsamlingen)$"
+    r"|^Udvalget\s+for\s+[A-ZÆØÅ][\w\-]*(?:\s+(?:og|&)\s+[A-ZÆØÅ\w][\w\-]*)?$",
 )
 
 
@@ -569,6 +652,7 @@ def _split_people(value: str) -> list[str]:
 
 def _parse_header(lines: list[str]) -> dict:
     out: dict = {"body": None, "date": None, "time": None, "place": "", "participants": []}
+    plain_body: str | None = None
     plain_dates: list[tuple[str, str]] = []
     i = 0
     n = len(lines)
@@ -610,9 +694,12 @@ def _parse_header(lines: list[str]) -> dict:
             continue
         if out["body"] is None:
             out["body"] = _body_from_line(line)
+        if plain_body is None and _BODY_LINE.match(line):
+            plain_body = line
         date = find_date(line)
         if date:
             plain_dates.append((date, line))
+    out["body"] = out["body"] or plain_body
     if not out["date"] and plain_dates:
         out["date"] = plain_dates[0][0]
         out["time"] = out["time"] or find_time(plain_dates[0][1])

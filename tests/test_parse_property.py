@@ -17,9 +17,15 @@ from store.parse import parse_text
 from store.records import Meeting, ParseError
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "minutes"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE_LINES = [
     (SAMPLES / name).read_text(encoding="utf-8").split("\n")
     for name in ("direktionen-2023-02-20.txt", "direktionen-2016-02-29.txt")
+]
+# The layouts of other systems (tests/fixtures/realworld/, UTF-8 text with form feeds).
+REALWORLD_LINES = [
+    path.read_text(encoding="utf-8").split("\n")
+    for path in sorted((FIXTURES / "realworld").glob("*.txt"))
 ]
 CONTENT_FIELDS = ("decision", "recommendation", "resume", "presentation", "treatment", "economy")
 ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -99,3 +105,30 @@ def test_mutated_samples(data):
 @given(st.permutations(SAMPLE_LINES[0]))
 def test_shuffled_sample(lines):
     parse_or_error("\n".join(lines))
+
+
+@FAST
+@given(st.data())
+def test_mutated_realworld_fixtures(data):
+    lines = list(data.draw(st.sampled_from(REALWORLD_LINES)))
+    for _ in range(data.draw(st.integers(0, 12))):
+        op = data.draw(st.sampled_from(["delete", "duplicate", "swap", "fragment"]))
+        if not lines:
+            break
+        i = data.draw(st.integers(0, len(lines) - 1))
+        j = data.draw(st.integers(0, len(lines) - 1))
+        if op == "delete":
+            del lines[i]
+        elif op == "duplicate":
+            lines.insert(j, lines[i])
+        elif op == "swap":
+            lines[i], lines[j] = lines[j], lines[i]
+        else:
+            lines.insert(j, data.draw(FRAGMENTS))
+    parse_or_error("\n".join(lines))
+
+
+def test_realworld_fixtures_hold_the_invariants():
+    assert len(REALWORLD_LINES) >= 5
+    for lines in REALWORLD_LINES:
+        check_invariants(parse_text("\n".join(lines), "fixture"))
