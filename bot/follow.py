@@ -1,0 +1,285 @@
+"""Following a topic or a case: ``/referat follow|unfollow|following`` and the "Følg sagen" button.
+
+A follow is either a case number (``/referat follow 23-001310``: items with that case number) or
+words (``/referat follow plasterordning``: items the question search would answer with). When new
+or updated minutes hold a matching item, :mod:`bot.notify` sends the follower one direct message.
+
+Follows live in the store's state table ``follows``, one key per Slack user::
+
+    "U123": {"follows": [{"query": "plasterordning", "kind": "words", "key": "plasterordning",
+                          "added_at": "2024-03-01T09:00:00+00:00"}]}
+
+so they survive restarts and are shared by every process that opens the same store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from bot.blocks import escape_mrkdwn, format_date
+from store.casenum import case_key, find_case_numbers
+from store.db import Store
+from store.records import ItemRecord
+from store.text import normalise
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.context import BotContext
+    from store.search import Searcher
+
+log = logging.getLogger(__name__)
+
+FOLLOWS_TABLE = "follows"
+MAX_FOLLOWS_PER_USER = 50
+MAX_QUERY_CHARS = 200
+# How many search hits a word follow looks through for items of the new meetings.
+FOLLOW_SEARCH_LIMIT = 200
+# Words that may stand around a case number without making the follow a word search.
+_CASE_FILLER = {"sag", "sagen", "sagsnr", "sagsnummer", "sags", "nr", "case", "no", "number"}
+# Buttons are "follow_case" on answer cards and "follow_case_<n>" in announcements (an
+# action_id must be unique within one message).
+FOLLOW_ACTION = re.compile(r"^follow_case(?:_\d+)?$")
+
+# Follows are read-modify-write on one key; this keeps two clicks in one process from racing.
+_lock = threading.Lock()
+
+
+class TooManyFollows(Exception):
+    """A user tried to follow more than :data:`MAX_FOLLOWS_PER_USER` things."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} follows per person")
+        self.limit = limit
+
+
+@dataclass(frozen=True)
+class Follow:
+    """One thing one user follows."""
+
+    user_id: str
+    query: str  # as the user wrote it (tidied)
+    kind: str  # "case" | "words"
+    key: str  # case_key for cases, normalised words otherwise: what makes two follows the same
+    added_at: str = ""
+
+    def label(self) -> str:
+        """How the follow is named in messages: ``sag 23-001310`` or ``“plasterordning”``."""
+        return f"sag {self.query}" if self.kind == "case" else f"“{self.query}”"
+
+    def to_doc(self) -> dict[str, str]:
+        return {"query": self.query, "kind": self.kind, "key": self.key, "added_at": self.added_at}
+
+
+def make_follow(user_id: str, text: str) -> Follow | None:
+    """Classify what the user wrote: a lone case number is a case follow, anything else words.
+
+    >>> make_follow("U1", "sag 23-001310").kind
+    'case'
+    >>> make_follow("U1", "  Plasterordning ").key
+    'plasterordning'
+    """
+    query = " ".join(text.split())[:MAX_QUERY_CHARS].strip(" \"'“”«»")
+    if not query:
+        return None
+    cases = find_case_numbers(query)
+    if len(cases) == 1:
+        rest = normalise(query.replace(cases[0], " ")).split()
+        if all(word in _CASE_FILLER for word in rest):
+            return Follow(user_id, cases[0], "case", case_key(cases[0]))
+    key = " ".join(normalise(query).split())
+    if not key:
+        return None
+    return Follow(user_id, query, "words", key)
+
+
+def _from_doc(user_id: str, doc: dict[str, Any]) -> Follow | None:
+    try:
+        return Follow(user_id, str(doc["query"]), str(doc["kind"]), str(doc["key"]),
+                      str(doc.get("added_at", "")))
+    except KeyError:
+        return None
+
+
+def user_follows(store: Store, user_id: str) -> list[Follow]:
+    """What one user follows, oldest first."""
+    value = store.state_get(FOLLOWS_TABLE, user_id) or {}
+    return [f for doc in value.get("follows", []) if (f := _from_doc(user_id, doc))]
+
+
+def all_follows(store: Store) -> list[Follow]:
+    """Every follow of every user."""
+    out: list[Follow] = []
+    for user_id, value in sorted(store.state_all(FOLLOWS_TABLE).items()):
+        out.extend(f for doc in value.get("follows", []) if (f := _from_doc(user_id, doc)))
+    return out
+
+
+def _save(store: Store, user_id: str, follows: list[Follow]) -> None:
+    if follows:
+        store.state_put(FOLLOWS_TABLE, user_id, {"follows": [f.to_doc() for f in follows]})
+    else:
+        store.state_delete(FOLLOWS_TABLE, user_id)
+
+
+def add_follow(store: Store, user_id: str, text: str) -> tuple[Follow | None, bool]:
+    """Follow ``text``; returns (the follow, True if it is new). (None, False) for empty text."""
+    wanted = make_follow(user_id, text)
+    if wanted is None:
+        return None, False
+    with _lock:
+        store.refresh()
+        current = user_follows(store, user_id)
+        for follow in current:
+            if (follow.kind, follow.key) == (wanted.kind, wanted.key):
+                return follow, False
+        if len(current) >= MAX_FOLLOWS_PER_USER:
+            raise TooManyFollows(MAX_FOLLOWS_PER_USER)
+        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        follow = Follow(user_id, wanted.query, wanted.kind, wanted.key, stamp)
+        _save(store, user_id, [*current, follow])
+        return follow, True
+
+
+def remove_follow(store: Store, user_id: str, text: str) -> list[Follow]:
+    """Stop following: by what was followed, by its number in ``following``, or ``alt``/``all``."""
+    text = text.strip()
+    with _lock:
+        store.refresh()
+        current = user_follows(store, user_id)
+        if text.lower() in {"all", "alt", "alle", "*"}:
+            removed = current
+        elif text.isdigit() and 1 <= int(text) <= len(current):
+            removed = [current[int(text) - 1]]
+        else:
+            wanted = make_follow(user_id, text)
+            removed = [f for f in current
+                       if wanted is not None
+                       and (f.key == wanted.key or (f.kind == "case" and f.key == case_key(text)))]
+        if removed:
+            _save(store, user_id, [f for f in current if f not in removed])
+        return removed
+
+
+def _letterless(key: str) -> str:
+    # "18-034639K" and "18-034639" are the same case (the letter is a suffix some systems drop).
+    return key.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ")
+
+
+def match_items(store: Store, searcher: Searcher, follow: Follow,
+                meeting_ids: set[str] | None) -> list[ItemRecord]:
+    """The items a follow matches, within ``meeting_ids`` (None: the whole store).
+
+    A case follow matches items with that case number (with or without its letter suffix). A
+    word follow matches what the question search answers with -- the same matching as questions
+    -- unless the search only has "did you mean" suggestions.
+    """
+    if follow.kind == "case":
+        wanted = _letterless(follow.key)
+        if meeting_ids is None:
+            pool = store.items()
+        else:
+            pool = [r for mid in sorted(meeting_ids) for r in store.items_for_meeting(mid)]
+        return [r for r in pool if r.case_number and _letterless(case_key(r.case_number)) == wanted]
+    result = searcher.search(follow.query, limit=FOLLOW_SEARCH_LIMIT)
+    if result.did_you_mean:
+        return []
+    hits = [hit.record for hit in result.hits]
+    if meeting_ids is None:
+        return hits
+    return [r for r in hits if r.meeting_id in meeting_ids]
+
+
+def _describe(follow: Follow) -> str:
+    if follow.kind == "case":
+        return f"sag *{escape_mrkdwn(follow.query)}*"
+    return f"*{escape_mrkdwn(follow.query)}*"
+
+
+def _latest_match(ctx: BotContext, follow: Follow) -> str:
+    """A line naming the newest item that matches now, so the user sees the follow makes sense."""
+    found = match_items(ctx.store, ctx.searcher, follow, None)
+    if not found:
+        return "Ingen punkter i referaterne matcher endnu; du får besked, når et gør."
+    newest = max(found, key=lambda r: r.date or "")
+    when = format_date(newest.date, "da") if newest.date else ""
+    return (f"Seneste match: _{escape_mrkdwn(newest.title)}_ "
+            f"({escape_mrkdwn(newest.body)} {when}).".replace(" )", ")"))
+
+
+def handle_follow_command(ctx: BotContext, user_id: str, verb: str, argument: str) -> str:
+    """Run ``follow``/``unfollow``/``following`` for one user; return the reply (mrkdwn).
+
+    The slash command, the button and the CLI all come through here, so they can never disagree.
+    """
+    verb = verb.strip().lower()
+    argument = argument.strip()
+    if verb == "follow":
+        if not argument:
+            return ("Skriv hvad du vil følge, fx `/referat follow plasterordning` eller "
+                    "`/referat follow 23-001310`.")
+        try:
+            follow, added = add_follow(ctx.store, user_id, argument)
+        except TooManyFollows as exc:
+            return (f"Du følger allerede {exc.limit} ting, som er det højeste antal. "
+                    "Stop med en af dem først (`/referat following` viser dem).")
+        if follow is None:
+            return "Skriv hvad du vil følge, fx `/referat follow plasterordning`."
+        if not added:
+            return f"Du følger allerede {_describe(follow)}."
+        return (f"Du følger nu {_describe(follow)}. Du får en direkte besked, når nye eller "
+                f"opdaterede referater har et punkt om det.\n{_latest_match(ctx, follow)}")
+    if verb == "unfollow":
+        if not argument:
+            return "Skriv hvad du vil stoppe med at følge, fx `/referat unfollow plasterordning`."
+        removed = remove_follow(ctx.store, user_id, argument)
+        if not removed:
+            return (f"Du følger ikke *{escape_mrkdwn(argument)}*. "
+                    "`/referat following` viser hvad du følger.")
+        return "Du følger ikke længere " + ", ".join(_describe(f) for f in removed) + "."
+    if verb == "following":
+        follows = user_follows(ctx.store, user_id)
+        if not follows:
+            return ("Du følger ingenting endnu. Prøv `/referat follow plasterordning` eller "
+                    "`/referat follow 23-001310`.")
+        lines = [f"{n}. {_describe(f)}" for n, f in enumerate(follows, start=1)]
+        return ("Du følger:\n" + "\n".join(lines)
+                + "\nStop med `/referat unfollow <nummer eller tekst>` eller `unfollow alt`.")
+    return "Ukendt kommando. Brug `follow`, `unfollow` eller `following`."
+
+
+def _reply(ctx: BotContext, body: dict[str, Any], text: str) -> None:
+    """Tell the clicking user privately: through response_url when Slack gave one, else
+    an ephemeral message in the channel, else a DM (buttons on the Home tab have neither)."""
+    from bot.context import webhook
+
+    user_id = (body.get("user") or {}).get("id", "")
+    url = body.get("response_url")
+    if url:
+        webhook(url).send(text=text, response_type="ephemeral", replace_original=False)
+        return
+    if ctx.client is None:
+        return
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
+        "channel_id")
+    if channel:
+        ctx.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
+    else:
+        ctx.client.chat_postMessage(channel=user_id, text=text)
+
+
+def register(app: App, ctx: BotContext) -> None:
+    """Wire the "Følg sagen" button (answer cards and announcements)."""
+
+    @app.action(FOLLOW_ACTION)
+    def follow_clicked(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
+        ack()
+        user_id = (body.get("user") or {}).get("id", "")
+        value = str(action.get("value") or "").strip()
+        reply = handle_follow_command(ctx, user_id, "follow", value)
+        _reply(ctx, body, reply)

@@ -1,0 +1,90 @@
+"""Shared fixtures: a clean environment, a store holding the two sample minutes, Slack's stand-in.
+
+Every test runs with the Slack and Referat variables removed from the environment, so a
+developer's real tokens (exported in the shell, or in ``.env``) can never reach a test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.slack_stub import SlackStub
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLES = REPO / "examples" / "minutes"
+
+SLACK_TOKEN = "xoxb-test-0000-secret-bot-token"
+SIGNING_SECRET = "test-signing-secret-0000"
+APP_TOKEN = "xapp-test-0000-secret-app-token"
+
+# Variables read by bot/config.py (and Slack's SDKs) that must never leak into a test.
+_ENV_PREFIXES = ("SLACK_", "INLINE_CASE_", "NOTIFY_", "MINUTES_", "REFERAT_")
+
+
+@pytest.fixture(autouse=True)
+def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith(_ENV_PREFIXES):
+            monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(scope="session")
+def _sample_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The samples ingested once per session; tests get copies they may change."""
+    from store.db import Store
+    from store.ingest import ingest_paths
+
+    path = tmp_path_factory.mktemp("samples") / "referat.json"
+    summary = ingest_paths(Store(path), [SAMPLES])
+    assert len(summary.report.added) == 2, summary
+    return path
+
+
+@pytest.fixture
+def sample_store_path(_sample_store_file: Path, tmp_path: Path) -> Path:
+    """A fresh store file (TinyDB JSON) holding both sample minutes."""
+    path = tmp_path / "referat.json"
+    shutil.copyfile(_sample_store_file, path)
+    return path
+
+
+@pytest.fixture
+def sample_store(sample_store_path: Path):
+    """A :class:`store.db.Store` on a fresh file holding both sample minutes."""
+    from store.db import Store
+
+    return Store(sample_store_path)
+
+
+@pytest.fixture
+def slack_stub() -> Iterator[SlackStub]:
+    """Slack's Web API, played on a free loopback port; records every call."""
+    with SlackStub() as stub:
+        yield stub
+
+
+def slack_settings(stub: SlackStub, db_path: Path, **overrides):
+    """Settings for a bot talking to ``stub`` (HTTP mode unless ``slack_app_token`` is given)."""
+    from bot.config import Settings
+
+    values = {
+        "db_path": db_path,
+        "slack_bot_token": SLACK_TOKEN,
+        "slack_signing_secret": SIGNING_SECRET,
+        "slack_api_url": stub.api_url,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture
+def bot_ctx(slack_stub: SlackStub, sample_store, sample_store_path: Path):
+    """A :class:`bot.context.BotContext` on the sample store, its client pointed at the stub."""
+    from bot.context import BotContext
+
+    return BotContext.create(slack_settings(slack_stub, sample_store_path), store=sample_store)

@@ -1,0 +1,121 @@
+"""``referat run`` started as a user would: a real process, configured only by its environment."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, Settings
+from bot.runner import run
+from tests.conftest import REPO, SIGNING_SECRET, SLACK_TOKEN
+from tests.slack_helpers import event_body, post_signed
+from tests.slack_stub import BOT_USER_ID, SlackStub
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_listening(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"referat run exited with {proc.returncode}")
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"referat run did not listen on port {port} within {timeout}s")
+
+
+def referat_env(**values: str) -> dict[str, str]:
+    """A minimal environment: every setting given explicitly, so no ``.env`` file can add one."""
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "SYSTEMROOT")
+           if key in os.environ}
+    env.update({
+        "SLACK_BOT_TOKEN": "", "SLACK_APP_TOKEN": "", "SLACK_SIGNING_SECRET": "",
+        "SLACK_API_URL": "", "INLINE_CASE_LOOKUP": "on", "INLINE_CASE_CHANNELS": "",
+        "NOTIFY_CHANNEL": "", "NOTIFY_DIGEST": "off", "MINUTES_DIR": "", "MINUTES_FEED_URL": "",
+        "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1",
+    })
+    env.update(values)
+    return env
+
+
+@pytest.fixture
+def bot_process(
+    slack_stub: SlackStub, sample_store_path: Path
+) -> Iterator[tuple[int, subprocess.Popen]]:
+    port = free_port()
+    env = referat_env(
+        SLACK_API_URL=slack_stub.api_url,
+        SLACK_BOT_TOKEN=SLACK_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        PORT=str(port),
+        REFERAT_DB=str(sample_store_path),
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        wait_until_listening(port, proc)
+        yield port, proc
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def test_referat_run_answers_a_signed_mention(slack_stub: SlackStub,
+                                              bot_process: tuple[int, subprocess.Popen]) -> None:
+    port, proc = bot_process
+    event = {"type": "app_mention", "user": "U0ASKER", "channel": "C0GENERAL",
+             "ts": "1700003000.000100",
+             "text": f"<@{BOT_USER_ID}> what was decided on the plaster scheme?"}
+    reply = post_signed(f"http://127.0.0.1:{port}", event_body(event), SIGNING_SECRET)
+    assert reply.status == 200
+
+    answers = [b for b in slack_stub.wait_for("chat.postMessage", timeout=15)
+               if b.get("thread_ts")]
+    [answer] = answers
+    assert answer["channel"] == "C0GENERAL"
+    assert answer["thread_ts"] == "1700003000.000100"
+    assert "18-034639K" in answer["text"] and "Godkendt" in answer["text"]
+
+    proc.send_signal(signal.SIGTERM)
+    output, _ = proc.communicate(timeout=15)
+    assert proc.returncode == 0, output
+    assert "surface=mention" in output
+    assert SLACK_TOKEN not in output and SIGNING_SECRET not in output
+
+
+def test_referat_run_without_tokens_is_the_console_chat(sample_store_path: Path) -> None:
+    env = referat_env(REFERAT_DB=str(sample_store_path))
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=REPO, env=env, input="18-034639K\nquit\n",
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Godkendt" in done.stdout and "18-034639K" in done.stdout
+
+
+def test_http_mode_needs_the_signing_secret(sample_store_path: Path) -> None:
+    settings = Settings(db_path=sample_store_path, slack_bot_token=SLACK_TOKEN)
+    with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
+        run(settings)
