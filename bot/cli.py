@@ -12,12 +12,13 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
 from store.records import ReferatError
 
-from .config import Settings, load_settings
+from .config import ConfigError, Settings, load_settings
 
 log = logging.getLogger("referat")
 
@@ -90,8 +91,6 @@ def cmd_show(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     Only exact case matches count here (any spelling of the same number); a near miss is an
     error that names the suggestions, because ``show`` is for when you know the number.
     """
-    from dataclasses import replace
-
     from store.answer import answer_text
     from store.search import Searcher
 
@@ -120,11 +119,23 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    """Start the bot: Slack when tokens are set, otherwise the console chat."""
+    """Start the bot: Slack when tokens are set, otherwise the console chat.
+
+    ``--mode`` pins the mode, so a Procfile's ``web:`` process stays in HTTP mode even where
+    the environment also holds an app-level token for the ``worker:``.
+    """
     from .runner import run
 
     if args.db:
-        settings = Settings(**{**settings.__dict__, "db_path": Path(args.db)})
+        settings = replace(settings, db_path=Path(args.db))
+    if args.mode == "http":
+        settings = replace(settings, slack_app_token="")
+    elif args.mode == "console":
+        settings = replace(settings, slack_bot_token="", slack_app_token="")
+    elif args.mode == "socket" and not (settings.slack_app_token and settings.slack_bot_token):
+        raise ConfigError("Socket Mode needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN")
+    if args.mode in {"http", "socket"} and not settings.slack_bot_token:
+        raise ConfigError(f"{args.mode} mode needs SLACK_BOT_TOKEN")
     run(settings)
     return EXIT_OK
 
@@ -168,6 +179,8 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Start the bot: Socket Mode when SLACK_APP_TOKEN is set, "
                        "HTTP mode with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, otherwise a "
                        "console chat on the store.")
+    p.add_argument("--mode", choices=["auto", "socket", "http", "console"], default="auto",
+                   help="auto (default): chosen from the Slack variables that are set")
     p.add_argument("--db", help=db_help)
     p.set_defaults(func=cmd_run)
     return parser

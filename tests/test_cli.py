@@ -150,3 +150,35 @@ def test_console_chat_answers_until_quit(loaded: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert "Godkendt." in done.stdout and PLASTER in done.stdout
     assert "not reached" not in done.stdout
+
+
+def test_run_mode_without_tokens_is_a_one_line_error(db: Path) -> None:
+    done = referat("run", "--mode", "socket", db=db)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "referat: Socket Mode needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN"
+
+
+def test_console_mode_ignores_slack_tokens(loaded: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "REFERAT_"))}
+    env.update(REFERAT_DB=str(loaded), SLACK_BOT_TOKEN="xoxb-never-used")
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--mode", "console"], input="47221\n",
+        capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "326-2015-47221" in done.stdout
+
+
+def test_procfile_lines_are_valid_commands() -> None:
+    from bot.cli import build_parser
+
+    lines = dict(
+        line.split(":", 1) for line in (ROOT / "Procfile").read_text().splitlines() if line
+    )
+    assert set(lines) == {"web", "worker"}
+    modes = {}
+    for kind, command in lines.items():
+        words = command.split()
+        assert words[0] == "referat"
+        modes[kind] = build_parser().parse_args(words[1:]).mode
+    assert modes == {"worker": "socket", "web": "http"}
