@@ -127,7 +127,12 @@ def _child(*args: str) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-def run_scale(meetings: int, repeat: int = 1) -> list[tuple[str, str]]:
+def _median_run(runs: list[dict]) -> dict:
+    """Each measure's median over repeated runs: one slow or lucky run moves nothing."""
+    return {key: statistics.median(run[key] for run in runs) for key in runs[0]}
+
+
+def run_scale(meetings: int, repeat: int = 3) -> list[tuple[str, str]]:
     """Generate a corpus of ``meetings`` meetings plus the samples; return (metric, value) rows."""
     with tempfile.TemporaryDirectory(prefix="referat-bench-") as tmp:
         corpus = Path(tmp) / "generated"
@@ -140,8 +145,7 @@ def run_scale(meetings: int, repeat: int = 1) -> list[tuple[str, str]]:
             # replace them.
             ingests.append(_child("ingest", db, str(corpus), str(SAMPLES)))
             asks.append(_child("ask", db, str(QUESTIONS)))
-    ing = min(ingests, key=lambda r: r["seconds"])
-    ask = min(asks, key=lambda r: r["p95_ms"])
+    ing, ask = _median_run(ingests), _median_run(asks)
     label = f"{meetings:,} meetings"
     return [
         (f"{label}: items", f"{ing['items']:,}"),
