@@ -6,7 +6,9 @@ gaps become runs of spaces. What that leaves behind, and what this module undoes
 
 * running headers and footers on every page: the meeting line, the municipality, ``Side 3 af 14``,
   ``Side 3/14``, ``- 3 -``, a lone page number;
-* paragraphs wrapped onto several lines (and across a page break), justified with padded spaces;
+* paragraphs wrapped onto several lines (and across a page break), justified with padded spaces,
+  told apart from lines that stand on their own: section labels, keyword headings and fields
+  ("Afbud: …") always start a line, as the parser expects them to;
 * words hyphenated at the end of a line (``ud-`` / ``viklingsstrategi``);
 * ligatures (``ﬁ``), no-break and zero-width spaces, soft hyphens;
 * dotted leaders in the table of contents (``Eventuelt ........ 14``), and right-hand tab stops
@@ -38,6 +40,9 @@ _CHAR_MAP = str.maketrans({
     "\u2028": "\n", "\u2029": "\n\n",
 })
 SOFT_HYPHEN = "\u00ad"
+# Text files and Word documents keep their page breaks as form feeds: the parser uses them to
+# tell running headers and footers from content, as it does for the text exports.
+_CHAR_MAP_PAGED = {k: v for k, v in _CHAR_MAP.items() if k != ord("\f")}
 
 # A run of this many spaces inside a line is a tab stop or a column gap, not a word space.
 TAB_GAP = 5
@@ -46,10 +51,10 @@ _TAB_RUN = re.compile(" {%s,}" % TAB_GAP)  # noqa: UP031 (braces of a regex quan
 # Page numbers as printed in running headers and footers.
 _PAGE_NUMBER = re.compile(
     r"""^(?:
-        (?:side|page|s\.)\s*\d+(?:\s*(?:af|of|/)\s*\d+)?   # Side 3 af 14, Side 3/14, Page 3 of 9
-      | -\s*\d+\s*-                                      # - 3 -
-      | \d+\s*(?:/|af|of)\s*\d+                          # 3/14, 3 af 14
-      | \d{1,4}                                          # 3
+        (?:side|page|s\.)\s*(?P<a>\d+)(?:\s*(?:af|of|/)\s*(?P<b>\d+))?  # Side 3 af 14, Page 3 of 9
+      | -\s*\d+\s*-                                             # - 3 -
+      | (?P<n>\d{1,3})\s*(?:/|af|of)\s*(?P<m>\d{1,3})              # 3/14, 3 af 14
+      | \d{1,4}                                                 # 3
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -57,24 +62,43 @@ _PAGE_NUMBER = re.compile(
 _LEADER = re.compile(r"\s*(?:\.\s*){4,}\t?\s*([0-9]+|[ivxlcdm]+)$", re.IGNORECASE)
 # Lines that start a new paragraph even without a blank line before them: list items.
 _LIST_ITEM = re.compile(r"^(?:[-–•▪◦*·]\s|\d{1,2}[.)]\s|[a-zæøå][.)]\s|At \d+:)")
+# Item headings by keyword ("Sag nr. 2", "Punkt 3 Title", "Pkt. 4", "Nr.5 - Title", "Sak 1:"):
+# always a line of their own.
+_KEYWORD_HEADING = re.compile(
+    r"^(?:Sag|Sak|Punkt|Pkt\.?|Nr\.?|Dagsordenspunkt)\s*(?:nr\.?\s*)?\d{1,3}(?![\d/.\-]\d)"
+    r"(?:\s*[:.)\-–]?\s|\s*[:.]?$)"
+)
+# A field line ("Afbud: …", "Fraværende: …", "Sagsnr.: …"): a capitalised name of at most three
+# words and a colon. After a line that ends a sentence it starts a line of its own.
+_FIELD = re.compile(r"^[A-ZÆØÅ][\w.\-/]*(?:\s[\w.\-/]+){0,2}:(?:\s|$)")
+# Line ends that leave a sentence or a title open: the next line continues it.
+_OPEN_ENDS = (",", " -", " –", " &", " og", " samt", " eller", " i", " af", " til", " for", " på",
+              " med", " om", " fra", " ved", " mellem", " under", " efter")
+# Section labels are short; a long line that merely starts like one ("Økonomi og …") is prose.
+_LABEL_MAX = 90
 # Words after which "Børne-" at the end of a line keeps its hyphen: "Børne- og Skoleudvalget".
 _KEEP_HYPHEN_BEFORE = {"og", "eller", "samt", "til", "and", "or", "&"}
 # Layout mode places glyphs on a grid of one average character width, so where a line ends is
 # only approximate: a full line of wide letters ends well short of one of narrow letters. A line
 # counts as full when the next word would have taken it past this share of the longest line.
 _FULL = 0.8
+# A full line of body text holds about this share of the columns up to the grid's right edge
+# (a little less: the edge is often reached by a wider page header or a dotted leader).
+_EDGE_SHARE = 0.7
 
 
-def normalise_chars(text: str) -> str:
+def normalise_chars(text: str, *, keep_page_breaks: bool = False) -> str:
     """Map ligatures, odd spaces and line separators to plain text; drop invisible characters.
 
     Soft hyphens are removed: inside a word they are invisible, and at the end of a line they
-    mark a hyphenation that :func:`rebuild_paragraphs` joins without them.
+    mark a hyphenation that :func:`rebuild_paragraphs` joins without them. A form feed (page
+    break) becomes a line end unless ``keep_page_breaks``.
 
     >>> normalise_chars("Beslutning\\u00a0om \\ufb01nansiering\\u200b")
     'Beslutning om finansiering'
     """
-    return text.translate(_CHAR_MAP).replace(SOFT_HYPHEN, "")
+    table = _CHAR_MAP_PAGED if keep_page_breaks else _CHAR_MAP
+    return text.translate(table).replace(SOFT_HYPHEN, "")
 
 
 @dataclass
@@ -117,6 +141,19 @@ def normalise_text_breaks(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def is_page_number(text: str) -> bool:
+    """A page number as printed in a running header or footer.
+
+    "3/14" is page 3 of 14, but "19/4410" or "19/99999" at the foot of a page is a case number:
+    minutes run to hundreds of pages at most, and the page cannot exceed the page count.
+    """
+    m = _PAGE_NUMBER.match(text)
+    if not m:
+        return False
+    first, last = m.group("a") or m.group("n"), m.group("b") or m.group("m")
+    return last is None or int(first) <= int(last)
+
+
 def _key(text: str) -> str:
     """A header/footer line with its page number blanked, so "Side 3" and "Side 4" match."""
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text)).strip().lower()
@@ -130,9 +167,11 @@ def strip_running_lines(pages: list[list[_Line | None]]) -> list[list[_Line | No
     """Drop running headers and footers: page numbers, and lines that repeat across pages.
 
     A line is running when the same text (digits aside, so "Side 3" matches "Side 4") stands at
-    the same place, counted in lines from the top or from the bottom of the page, on at least
-    half the pages and at least two. Requiring the same place keeps a body line that merely
-    recurs ("Direktionens møde den ...:" before each decision), and page one's own title just
+    the same place on at least half the pages and at least two. The place is counted in text
+    lines from the top or from the bottom of the page, and in layout lines (blank ones too) from
+    the first or last text line, since running lines are printed at fixed heights. Requiring the
+    same place keeps a body line that merely recurs ("Direktionens møde den ...:" before each
+    decision, "Fraværende: …" closing the last item of two pages), and page one's own title just
     below an identical running header. Stripping goes inward from each edge and stops at the
     first line that is neither running nor a page number.
     """
@@ -140,28 +179,62 @@ def strip_running_lines(pages: list[list[_Line | None]]) -> list[list[_Line | No
         idx = [i for i, line in enumerate(lines) if line is not None]
         return idx[:_BAND] if top else idx[::-1][:_BAND]
 
-    counts: Counter[tuple[bool, int, str]] = Counter()
+    def places(lines: list[_Line | None], top: bool) -> list[tuple[int, tuple]]:
+        """(index, place) of the lines in the band at one edge, outermost first."""
+        idx = band(lines, top)
+        return [
+            (i, (top, rank, abs(i - idx[0]), _key(lines[i].text)))  # type: ignore[union-attr]
+            for rank, i in enumerate(idx)
+        ]
+
+    counts: Counter[tuple] = Counter()
     for lines in pages:
         for top in (True, False):
-            counts.update(
-                (top, rank, _key(lines[i].text)) for rank, i in enumerate(band(lines, top))
-            )
+            counts.update(where for _, where in places(lines, top))
     need = max(2, (len(pages) + 1) // 2)
-    running = {place for place, n in counts.items() if n >= need}
+    running = {where for where, n in counts.items() if n >= need}
 
     out: list[list[_Line | None]] = []
-    for lines in pages:
+    for number, lines in enumerate(pages):
         lines = list(lines)
+        title = _title_under_header(lines)
         for top in (True, False):
-            for rank, i in enumerate(band(lines, top)):
+            for i, where in places(lines, top):
                 line = lines[i]
                 assert line is not None
-                if (top, rank, _key(line.text)) in running or _PAGE_NUMBER.match(line.text):
+                if top and title is not None and i == title[0]:
+                    continue  # the page header above a copy of its own first cell
+                if top and number == 0 and title is not None and i == title[1]:
+                    break  # the document's own title, printed again in every page header
+                if where in running or is_page_number(line.text):
                     lines[i] = None
                 else:
                     break
+            if top and title is not None:
+                lines[title[0]] = None
         out.append(lines)
     return out
+
+
+def _title_under_header(lines: list[_Line | None]) -> tuple[int, int] | None:
+    """(header, title) line indexes when a page opens with a page header whose left-hand part is
+    the line below it: ``Referat - Byrådet - 04-06-2020<TAB>Holbæk Kommune`` over
+    ``Referat - Byrådet - 04-06-2020``.
+
+    Case systems print the meeting line in the page header, and page one starts with the same
+    line as its title. That shape marks the header even on a document of one page, where
+    nothing repeats; and on page one the line below is the title, kept though it repeats at the
+    top of every later page (as in the text export, where the parser keeps its first copy).
+    """
+    idx = [i for i, line in enumerate(lines) if line is not None][:2]
+    if len(idx) < 2:
+        return None
+    head, below = lines[idx[0]], lines[idx[1]]
+    assert head is not None and below is not None
+    if "\t" not in head.text or "\t" in below.text:
+        return None
+    left = head.text.split("\t", 1)[0]
+    return (idx[0], idx[1]) if _key(left) == _key(below.text) else None
 
 
 def _blocks(lines: list[_Line | None]) -> list[list[_Line]]:
@@ -183,17 +256,46 @@ def _first_word(text: str) -> str:
     return text.split(maxsplit=1)[0] if text.split() else ""
 
 
+def _label(text: str) -> tuple[str, str] | None:
+    """The section a label line opens ("Indstilling", "Beslutning i Byrådet den 3. marts 2020:",
+    "Beslutning: Godkendt."), as the parser reads it; None for any other line."""
+    from store.parse import label_of  # the parser's own list of labels, so both agree
+
+    return label_of(text) if len(text) <= _LABEL_MAX else None
+
+
+def _starts_line(prev: _Line, nxt: _Line) -> bool:
+    """Lines that stand on their own whatever room was left: a label or a keyword heading never
+    continues the line above it, a field ("Afbud: …") does not continue a finished sentence,
+    and nothing continues a label that stands alone. The parser reads these lines by
+    themselves, so joining them would lose a section or an item."""
+    if _KEYWORD_HEADING.match(nxt.text) or _label(nxt.text) is not None:
+        return True
+    if prev.text.endswith((".", ":", "!", "?")) and _FIELD.match(nxt.text):
+        return True
+    label = _label(prev.text)
+    # An inline label ("Beslutning: Godkendt, idet …") is followed by text that may wrap.
+    return label is not None and not label[1]
+
+
 def _wrapped(prev: _Line, nxt: _Line, width: float) -> bool:
     """Did ``nxt`` continue ``prev`` only because ``prev`` ran out of room?
 
     The test is the one a typesetter applies: the next line's first word would not have fit at
-    the end of the previous line. List items, tab-stop lines (table rows, table of contents)
-    and lines after a hyphenated word are decided by their shape.
+    the end of the previous line. List items, tab-stop lines (table rows, table of contents),
+    labels and headings (:func:`_starts_line`) and lines after a hyphenated word are decided by
+    their shape.
     """
     if "\t" in prev.text or "\t" in nxt.text or _LIST_ITEM.match(nxt.text):
         return False
-    if prev.ends_soft or prev.text.endswith((",", " -", " –", " &", " og", " samt", " eller")):
-        return True  # no paragraph ends on a comma, a spaced dash or a conjunction
+    if prev.ends_soft:
+        return True
+    if _starts_line(prev, nxt):
+        return False
+    if prev.text.endswith(_OPEN_ENDS):
+        # No paragraph or heading ends on a comma, a spaced dash, a conjunction or a
+        # preposition; a heading set large wraps before "Nordområdet" as well as "i" does.
+        return True
     if len(prev.text) + 1 + len(_first_word(nxt.text)) > width * _FULL:
         return True
     # Headings set in a larger font fit fewer characters on a line; their continuation is
@@ -238,14 +340,19 @@ def rebuild_paragraphs(pages: list[str]) -> str:
     - one item
     - two
     """
-    cleaned = strip_running_lines([_page_lines(page) for page in pages])
+    laid_out = [_page_lines(page) for page in pages]
+    cleaned = strip_running_lines(laid_out)
     # The measure of a full line: the longest prose line of the document (tab-stop lines such
-    # as the table of contents are drawn to the margin with leaders and padding).
+    # as the table of contents are drawn to the margin with leaders and padding). A short
+    # document may hold no full line at all; then the grid's right edge, which right-aligned
+    # header text, tab stops and page numbers reach, bounds it from below.
     width = max(
         (len(line.text) for lines in cleaned for line in lines
          if line is not None and "\t" not in line.text),
         default=0,
     )
+    edge = max((line.end for lines in laid_out for line in lines if line is not None), default=0)
+    width = max(width, edge * _EDGE_SHARE)
 
     paragraphs: list[list[str]] = []  # each a list of visual lines, wrapped lines already joined
     last: _Line | None = None

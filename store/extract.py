@@ -109,7 +109,9 @@ def read_document(path: str | Path) -> str:
         text = docx_text(data, path)
     elif kind == "text":
         # One decoder for every text file (BOM, UTF-8, else Windows-1252), shared with the parser.
-        text = normalise_chars(normalise_text_breaks(decode_bytes(data, str(path))))
+        text = normalise_chars(
+            normalise_text_breaks(decode_bytes(data, str(path))), keep_page_breaks=True
+        )
     else:
         raise ParseError(f"{path}: not minutes: {_describe(kind)}")
     if not text.strip():
@@ -172,12 +174,14 @@ def _quiet_pypdf() -> None:
 def docx_text(data: bytes, path: Path) -> str:
     """The text of a Word document: paragraphs and table rows in document order.
 
-    Paragraphs are separated by a blank line, as in the text exports, except consecutive list
-    paragraphs (a ``List`` style or Word numbering), which stay one item per line. Table rows
-    become their cells joined by a tab, so a meeting header laid out as a table
-    (``Mødedato | Mandag d. …``) keeps its label and value. Line breaks inside a paragraph
-    (Shift+Enter) stay line breaks. Each table row is a paragraph of its own, as each header
-    field is in the text exports. Running headers and footers are not part of the body.
+    Each Word paragraph is a paragraph of the text, separated by a blank line as in the text
+    exports, except consecutive list paragraphs (a ``List`` style or Word numbering), which stay
+    one item per line. A heading is never a list item, even when Word numbers it ("52. Title"
+    above "53. Title" are two headings, not a list). Table rows become their cells joined by a
+    tab, so a meeting header laid out as a table (``Mødedato | Mandag d. …``) keeps its label and
+    value; each row is a paragraph of its own, as each header field is in the text exports.
+    Line breaks inside a paragraph (Shift+Enter) stay line breaks, and a page break becomes a
+    form feed, as in the text exports. Running headers and footers are not part of the body.
     """
     import docx
     from docx.table import Table
@@ -185,35 +189,79 @@ def docx_text(data: bytes, path: Path) -> str:
 
     try:
         document = docx.Document(io.BytesIO(data))
-        blocks: list[str] = []
+        blocks: list[str] = []  # paragraphs, and PAGE_BREAK where a page ends
         in_list = False
         for element in document.element.body.iterchildren():
             tag = element.tag.rsplit("}", 1)[-1]
             if tag == "p":
                 paragraph = Paragraph(element, document)
-                text = normalise_chars(paragraph.text).strip()
-                if not text:
+                before, after = _page_breaks(element)
+                if before:
+                    blocks.append(_PAGE_BREAK)
                     in_list = False
-                    continue
-                is_item = _is_list_paragraph(paragraph)
-                if is_item and in_list:
-                    blocks[-1] += "\n" + text
+                text = normalise_chars(paragraph.text).strip()
+                if text:
+                    is_item = _is_list_paragraph(paragraph)
+                    if is_item and in_list:
+                        blocks[-1] += "\n" + text
+                    else:
+                        blocks.append(text)
+                    in_list = is_item
                 else:
-                    blocks.append(text)
-                in_list = is_item
+                    in_list = False
+                if after:
+                    blocks.append(_PAGE_BREAK)
+                    in_list = False
             elif tag == "tbl":
                 blocks.extend(_table_rows(Table(element, document)))
                 in_list = False
     except Exception as exc:
         # python-docx raises KeyError, ValueError, lxml errors ... on a damaged file.
         raise ParseError(f"{path}: damaged Word document ({type(exc).__name__}: {exc})") from exc
-    text = "\n\n".join(blocks)
-    return "\n".join(line.strip() for line in text.split("\n"))
+    parts: list[str] = []
+    page_break = False
+    for block in blocks:
+        if block == _PAGE_BREAK:
+            page_break = bool(parts)
+        else:
+            # The text exports print a page's last line, then the form feed, then the next
+            # page's first line: "Side 2 af 4\n\fØkonomiudvalget 12-03-2019".
+            parts.append(("\n\f" if page_break else "\n\n") + block if parts else block)
+            page_break = False
+    return "\n".join(line.strip(" \t") for line in "".join(parts).split("\n"))
+
+
+_PAGE_BREAK = "\f"
+
+
+def _page_breaks(element) -> tuple[bool, bool]:
+    """Whether a Word paragraph starts and/or ends a page: a page break (``w:br w:type="page"``)
+    before or after its text, or "page break before" in its formatting."""
+    from docx.oxml.ns import qn
+
+    before = any(
+        flag.get(qn("w:val"), "1") not in ("0", "false", "off")
+        for props in element.iterchildren(qn("w:pPr"))
+        for flag in props.iterchildren(qn("w:pageBreakBefore"))
+    )
+    after = False
+    seen_text = False
+    for node in element.iter(qn("w:t"), qn("w:br")):
+        if node.tag == qn("w:t"):
+            seen_text = seen_text or bool((node.text or "").strip())
+        elif node.get(qn("w:type")) == "page":
+            if seen_text:
+                after = True
+            else:
+                before = True
+    return before, after
 
 
 def _is_list_paragraph(paragraph) -> bool:
-    style = paragraph.style.name if paragraph.style is not None else ""
-    if style.lower().startswith("list"):
+    style = paragraph.style.name.lower() if paragraph.style is not None else ""
+    if style.startswith(("heading", "title", "overskrift")):
+        return False
+    if style.startswith("list"):
         return True
     ppr = paragraph._p.pPr
     return ppr is not None and ppr.numPr is not None

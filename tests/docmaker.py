@@ -6,6 +6,7 @@ the tests can check that reading the document gives back the same records as the
 
 * A4 pages with a running header (the meeting line and the municipality) and a footer
   ``Side N af M`` on every page, so the reader must drop them;
+* a page break wherever the text has a form feed (the text exports of paged minutes keep them);
 * item headings in bold and a larger size, paragraphs that wrap across lines and across pages;
 * the table of contents and the attachment list with their numbers at a right-hand tab stop, the
   table of contents with dotted leaders filling the line;
@@ -41,11 +42,17 @@ def have_unicode_font() -> bool:
     return FONT_REGULAR.is_file() and FONT_BOLD.is_file()
 
 
+def pages(text: str) -> list[list[list[str]]]:
+    """The text's pages (split at form feeds), each as its :func:`paragraphs`."""
+    return [paragraphs(page) for page in text.replace("\ufeff", "").split("\f")]
+
+
 def paragraphs(text: str) -> list[list[str]]:
     """Blank-line separated blocks of the text, each a list of its lines."""
     blocks: list[list[str]] = []
     current: list[str] = []
-    for line in text.splitlines():
+    # Only line ends split lines here: str.splitlines() would also split at a form feed.
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         if line.strip():
             current.append(line.rstrip())
         elif current:
@@ -58,7 +65,7 @@ def paragraphs(text: str) -> list[list[str]]:
 
 def title_line(text: str) -> str:
     """The first non-blank line (``REFERAT Direktionen d. 20-02-2023``), used as running header."""
-    return next(line.strip() for line in text.splitlines() if line.strip())
+    return next(line.strip() for line in text.replace("\ufeff", "").splitlines() if line.strip())
 
 
 def make_pdf(text: str, path: Path, *, header: bool = True, font_size: float = 10.0,
@@ -93,27 +100,34 @@ def make_pdf(text: str, path: Path, *, header: bool = True, font_size: float = 1
     pdf.set_auto_page_break(True, margin=22)
     pdf.add_font("Body", "", str(FONT_REGULAR))
     pdf.add_font("Body", "B", str(FONT_BOLD))
-    pdf.add_page()
     line_h = font_size * 0.5
-    for block in paragraphs(text):
-        first = block[0]
-        if len(block) == 1 and _HEADING.match(first):
-            pdf.ln(2)
-            pdf.set_font("Body", "B", font_size + 3)
-            pdf.multi_cell(0, line_h + 1.5, first, new_x="LMARGIN", new_y="NEXT")
-        elif len(block) == 1 and (first in _SECTION or first.startswith("REFERAT")):
-            pdf.set_font("Body", "B", font_size + 1)
-            pdf.multi_cell(0, line_h + 0.5, first, new_x="LMARGIN", new_y="NEXT")
-        else:
-            pdf.set_font("Body", "", font_size)
-            for line in block:
-                if "\t" in line:
-                    _tab_line(pdf, line, line_h)
-                else:
-                    pdf.multi_cell(0, line_h, line, align=align, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(line_h * 0.8)
+    for n, page in enumerate(pages(text)):
+        if n == 0 or page:
+            pdf.add_page()
+        for block in page:
+            _pdf_block(pdf, block, font_size, line_h, align)
     pdf.output(str(path))
     return pdf.pages_count
+
+
+def _pdf_block(pdf, block: list[str], font_size: float, line_h: float, align: str) -> None:
+    """One blank-line separated block: an item heading, a section label or body lines."""
+    first = block[0]
+    if len(block) == 1 and _HEADING.match(first):
+        pdf.ln(2)
+        pdf.set_font("Body", "B", font_size + 3)
+        pdf.multi_cell(0, line_h + 1.5, first, new_x="LMARGIN", new_y="NEXT")
+    elif len(block) == 1 and (first in _SECTION or first.startswith("REFERAT")):
+        pdf.set_font("Body", "B", font_size + 1)
+        pdf.multi_cell(0, line_h + 0.5, first, new_x="LMARGIN", new_y="NEXT")
+    else:
+        pdf.set_font("Body", "", font_size)
+        for line in block:
+            if "\t" in line:
+                _tab_line(pdf, line, line_h)
+            else:
+                pdf.multi_cell(0, line_h, line, align=align, new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(line_h * 0.8)
 
 
 def _tab_line(pdf, line: str, line_h: float) -> None:
@@ -142,6 +156,8 @@ def make_docx(text: str, path: Path) -> None:
 
     The meeting header (``Mødedato``, ``Mødested``, ``Mødedeltagere``) goes into a two-column
     table, as the case systems' Word templates do, so the reader must take text from tables.
+    A block of two or more numbered or dashed lines is a Word list (one list paragraph per line);
+    a form feed is a page break.
     """
     import docx
 
@@ -151,26 +167,30 @@ def make_docx(text: str, path: Path) -> None:
     section.footer.paragraphs[0].text = "Side X af Y"
     labels = ("Mødedato ", "Mødested ", "Mødedeltagere ")
     table = None
-    for block in paragraphs(text):
-        first = block[0]
-        if len(block) == 1 and first.startswith(labels):
-            label, value = first.split(" ", 1)
-            if table is None:
-                table = document.add_table(rows=0, cols=2)
-            cells = table.add_row().cells
-            cells[0].text, cells[1].text = label, value
-            continue
-        table = None
-        if len(block) == 1 and _HEADING.match(first):
-            document.add_heading(first, level=1)
-        elif len(block) == 1 and first in _SECTION:
-            document.add_heading(first, level=2)
-        else:
-            if all(_LIST_ITEM.match(line) for line in block):
+    for n, page in enumerate(pages(text)):
+        if n:
+            document.add_page_break()  # a paragraph holding a page break, as Ctrl+Enter makes
+        for block in page:
+            first = block[0]
+            if len(block) == 1 and first.startswith(labels):
+                label, value = first.split(" ", 1)
+                if table is None:
+                    table = document.add_table(rows=0, cols=2)
+                cells = table.add_row().cells
+                cells[0].text, cells[1].text = label, value
+                continue
+            table = None
+            if len(block) == 1 and _HEADING.match(first):
+                document.add_heading(first, level=1)
+            elif len(block) == 1 and first in _SECTION:
+                document.add_heading(first, level=2)
+            elif len(block) > 1 and all(_LIST_ITEM.match(line) for line in block):
                 for line in block:  # one list paragraph per item, as Word writes lists
                     document.add_paragraph(line, style="List Paragraph")
             else:
-                # Other lines of a block (table of contents, attachments) are line breaks.
+                # A numbered line standing alone ("52. Title", "2. at …" between blank lines) is
+                # a paragraph of its own with a typed number. Other lines of a block (table of
+                # contents, attachments) are line breaks.
                 document.add_paragraph("\n".join(block))
     document.save(str(path))
 

@@ -381,3 +381,119 @@ def test_bad_files_are_skipped_and_the_store_file_is_untouched(bad_files, tmp_pa
     assert len(reasons) == len(bad_files)
     for path, expect in bad_files.values():
         assert expect in reasons[str(path)], (path, reasons[str(path)])
+
+
+# --- lines that stand on their own ------------------------------------------------------------
+
+NARROW = "Kommunaldirektøren orienterede udvalget om de seneste forhandlinger."  # sets the width
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Beslutning i Kultur- og Fritidsudvalget den 3. marts 2020:", "Godkendt."),
+        ("Forvaltningen har undersøgt sagen og anbefaler den løsning", "Indstilling"),
+        ("Forvaltningen har undersøgt sagen og anbefaler den løsning", "Sag nr. 2"),
+        ("Godkendt med den ændring, at tillægsbevillingen gives i maj.", "Afbud: Mette Krogh (F)"),
+        ("Sagsfremstilling", "Lokalplanen har været i høring i fire uger hos borgerne."),
+    ],
+)
+def test_labels_headings_and_fields_are_never_joined(first: str, second: str) -> None:
+    """Each first line is long enough to pass for a full line; the shape of the pair decides."""
+    page = "\n".join([first, second, "", NARROW])
+    assert rebuild_paragraphs([page]).split("\n\n")[0] == f"{first}\n{second}"
+
+
+def test_wrapped_prose_after_an_inline_label_is_joined() -> None:
+    first = "Beslutning: Godkendt, idet udvalget dog ønsker en status på sagen"
+    page = "\n".join([first, "inden sommerferien.", "", NARROW])
+    assert rebuild_paragraphs([page]).startswith(f"{first} inden sommerferien.\n\n")
+
+
+def test_short_document_lines_are_not_taken_for_full_ones() -> None:
+    """No line of a short page wraps; the header's right-hand text marks where lines end."""
+    head = "Referat af møde i Økonomiudvalget" + " " * 60 + "Holbæk Kommune"
+    page = "\n".join([head, "", "Punkt 2 Salg af grund", "",
+                      "Grunden har været udbudt i offentligt udbud.", "Der er indkommet to bud:"])
+    assert rebuild_paragraphs([page]).endswith(
+        "Grunden har været udbudt i offentligt udbud.\nDer er indkommet to bud:"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("3/14", True), ("Side 2 af 5", True), ("12", True), ("- 3 -", True),
+     ("19/99999", False), ("14/3", False), ("Side 9 af 4", False), ("19/4410", False)],
+)
+def test_page_numbers_and_case_numbers(text: str, expected: bool) -> None:
+    from store.clean import is_page_number
+
+    assert is_page_number(text) is expected
+
+
+def test_case_number_at_the_foot_of_the_last_page_is_kept() -> None:
+    pages = [_page(["Sag 1: Budget", "", "Godkendt."], 1, 2),
+             _page(["Sag 2: Lukket sag: Klagesag", "", "19/99999"], 2, 2)]
+    assert rebuild_paragraphs(pages).endswith("Sag 2: Lukket sag: Klagesag\n\n19/99999")
+
+
+def test_a_line_closing_two_pages_at_different_heights_is_kept() -> None:
+    """Running lines sit at a fixed height; body text that happens to end two pages does not."""
+    absent = "Fraværende: Dorte Holm (F)"
+    pages = [_page(["Punkt 1: Budget", "", "Anbefales.", absent], 1, 2),
+             _page(["Punkt 2: Cykelsti", "", absent, *[""] * 12], 2, 2)]
+    assert rebuild_paragraphs(pages).count(absent) == 2
+
+
+def test_one_page_header_over_its_own_title_is_dropped() -> None:
+    title = "Ændring af takster for vinterbadning"
+    page = "\n".join([title + " " * 50 + "Holbæk Kommune", "", title, "", "Sagsid.: 20/35762",
+                      "", " " * 40 + "Side 1 af 1"])
+    assert rebuild_paragraphs([page]) == f"{title}\n\nSagsid.: 20/35762"
+
+
+def test_title_repeated_in_every_page_header_is_kept_once() -> None:
+    title = "Referat - Social- og Sundhedsudvalget - 12-11-2019"
+    head = title + " " * 40 + "Holbæk Kommune"
+    pages = [f"{head}\n\n{title}\n\nSag 1: Budget", f"{head}\n\n{title}\n\nSag 2: Skoler",
+             f"{head}\n\n{title}\n\nSag 3: Veje"]
+    assert rebuild_paragraphs(pages) == f"{title}\n\nSag 1: Budget\n\nSag 2: Skoler\n\nSag 3: Veje"
+
+
+# --- Word: numbered headings, page breaks -----------------------------------------------------
+
+
+def test_word_numbered_headings_are_not_a_list_and_page_breaks_are_kept(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    for title in ("52. Opkøb af landbrugsjord - Lukket punkt", "53. Orienteringer"):
+        heading = document.add_heading(title, level=1)
+        heading._p.get_or_add_pPr().get_or_add_numPr()  # numbered by Word, as templates do
+    document.add_paragraph("1. at orienteringen tages til efterretning", style="List Paragraph")
+    document.add_paragraph("2. at sagen genoptages", style="List Paragraph")
+    document.add_paragraph("Side 1 af 2")
+    document.add_page_break()
+    document.add_paragraph("Udvalget for Klima og Miljø")
+    path = tmp_path / "numbered.docx"
+    document.save(str(path))
+    assert read_document(path) == (
+        "52. Opkøb af landbrugsjord - Lukket punkt\n\n53. Orienteringer\n\n"
+        "1. at orienteringen tages til efterretning\n2. at sagen genoptages\n\n"
+        "Side 1 af 2\n\fUdvalget for Klima og Miljø"
+    )
+
+
+def test_text_files_keep_their_form_feeds(tmp_path: Path) -> None:
+    path = tmp_path / "paged.txt"
+    path.write_bytes("Punkt 1. Budget\n\nGodkendt.\n\nSide 1 af 2\n\fØkonomiudvalget\n".encode())
+    assert "Side 1 af 2\n\fØkonomiudvalget" in read_document(path)
+
+
+def test_large_heading_wrapped_after_a_preposition_is_joined() -> None:
+    """A heading set large wraps early; a line ending on "i" is never the end of a title."""
+    page = "\n".join(["Sak 3: Lukket: Godkendelse af ungdomsuddannelse i", "Nordområdet", "",
+                      PROSE[0]])
+    assert rebuild_paragraphs([page]).startswith(
+        "Sak 3: Lukket: Godkendelse af ungdomsuddannelse i Nordområdet\n\n"
+    )
