@@ -35,10 +35,11 @@ _STRICT = re.compile(
     """,
     re.VERBOSE,
 )
-# A bare number is a case number when the text says so ("Sagsnr. 299835", "sag 47221").
+# A bare number is a case number when the text says so ("Sagsnr. 299835", "sag 47221"); not when
+# it is only the first group of a longer number ("case 2021-0412": the loose forms take that).
 _PREFIXED = re.compile(
     r"(?i)\b(?:sagsnr|sags\s*nr|sagsid|sagsnummer|sag|case(?:\s*(?:no|number))?)\.?:?\s*"
-    r"(\d{4,8}[A-Za-z]?)\b"
+    r"(\d{4,8}[A-Za-z]?)\b(?![-/.]\d)"
 )
 # Looser forms that only a question contains: spaces instead of dashes, no separators at all,
 # or the serial part alone.

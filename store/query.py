@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from store.casenum import case_candidates
-from store.glossary import load_glossary, translate
+from store.glossary import translate
 from store.text import normalise, stem, tokenise
 
 
@@ -51,8 +51,32 @@ EN_STOP = frozenset(_words(
     information issue issues matter question thing things something find look see want need
     summary summarise summarize current currently recently point points re happening
     anything everything ever decisions decided
+    along among around across also already always another around because before
+    behind below beside between beyond during each either else every here however just
+    many much near nearby next only other others own per same several since still such
+    through towards upon very via while within without yet how's
     """)
 )
+# Words that appear in nearly every kind of agenda item, so they cannot tell one item from another
+# ("orientering", "godkendelse", "udvalg", "approval"). They may raise a score but are never
+# required and never the one specific word an answer rests on: "orientering" alone, or
+# "godkendelse status 2023", is no question about any particular item.
+DA_GENERIC = frozenset(_words(
+    """
+    udvalg udvalget udvalgets udvalgene orientering orienteringen godkendelse godkendelsen
+    godkende godkendt godkendes godkendte godkender forslag forslaget indstilling indstillingen
+    behandling behandlingen drøftelse drøftelsen opfølgning anbefale anbefalet anbefales
+    kommune kommunen kommunens forvaltning forvaltningen ny nye nyt vedtage vedtages
+    """)
+)
+EN_GENERIC = frozenset(_words(
+    """
+    approve approved approval approving adopt adopted accept accepted agree agreed proposal
+    proposals propose proposed recommend recommended recommendation update municipality
+    """)
+)
+_GENERIC_STEMS = frozenset(stem(normalise(w)) for w in DA_GENERIC)
+_EN_GENERIC_N = frozenset(normalise(w) for w in EN_GENERIC)
 _DA_STOP_N = frozenset(normalise(w) for w in DA_STOP)
 _EN_STOP_N = frozenset(normalise(w) for w in EN_STOP)
 # Words that say "the newest meeting" rather than a topic.
@@ -60,7 +84,7 @@ LATEST = frozenset({"seneste", "sidste", "nyeste", "latest", "last", "recent", "
 MEETING_WORDS = frozenset({"moede", "moedet", "meeting", "referat", "referatet", "minutes"})
 # Words that are stop words in one language but content or noise in the other: not evidence.
 _AMBIGUOUS = frozenset({"i", "by", "for", "under", "over", "man", "hand", "to", "fra", "om", "a",
-                        "is", "den", "det", "status", "new"})
+                        "at", "is", "den", "det", "status", "new"})
 
 MONTHS: dict[str, int] = {
     "januar": 1, "january": 1, "jan": 1,
@@ -93,6 +117,10 @@ _DATE_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?i)\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+({_YEAR})\b"), "Mdy"),
     (re.compile(rf"(?i)(?<![\w.])(\d{{1,2}})\.?\s*({_MONTH_ALT})\b\.?"), "dM"),
     (re.compile(rf"(?i)\b({_MONTH_ALT})\.?\s+({_YEAR})\b"), "My"),
+    # A month name alone ("i marts", "in March") filters on the month of any year. Not "may"
+    # (an English verb) and not the abbreviations ("mar", "jan" are too often something else).
+    (re.compile(r"(?i)\b(januar|februar|marts|april|maj|juni|juli|august|september|oktober"
+                r"|november|december|january|february|march|june|july|october)\b"), "M"),
     (re.compile(rf"(?i)(?<![\w./-])({_YEAR})(?![\w./-]|-\d)"), "y"),
 ]
 
@@ -149,29 +177,36 @@ class Query:
 def detect_language(text: str) -> str:
     """``"en"`` or ``"da"``: English only on evidence, since most questions are Danish.
 
-    Evidence is English stop words against Danish ones, then (for short keyword questions)
-    words the English glossary translates into something else. Danish letters count for Danish.
+    Evidence is English stop words against Danish ones, then (for keyword questions) how many of
+    the content words the English glossary translates into something else. Danish letters count
+    for Danish only in lower-case words: a capitalised "Hedegård" or "Rønnebæk" is a place name,
+    and English questions name Danish places.
 
     >>> detect_language("what was decided on the plaster scheme?")
     'en'
     >>> detect_language("flexrum indretning"), detect_language("18-034639K")
     ('da', 'da')
+    >>> detect_language("wind turbines at Hedegård"), detect_language("vindmøller ved Hedegård")
+    ('en', 'da')
     """
-    words = re.findall(r"[^\W\d_]+", text.lower())
+    raw_words = re.findall(r"[^\W\d_]+", text)
+    words = [w.lower() for w in raw_words]
     if not words:
         return "da"
     en = sum(1 for w in words if w in EN_STOP and w not in _AMBIGUOUS)
     da = sum(1 for w in words if w in DA_STOP and w not in _AMBIGUOUS)
-    da += sum(1 for w in words if any(ch in w for ch in "æøå"))
+    da += sum(1 for w in raw_words if w.islower() and any(ch in w for ch in "æøå"))
     if en != da:
         return "en" if en > da else "da"
-    glossary = load_glossary()
-    hits = 0
-    for w in words:
-        danish = glossary.get(w)
-        if danish and w not in {normalise(d) for d in danish}:
-            hits += 1
-    return "en" if hits and hits * 2 >= len(words) else "da"
+    content = [normalise(w) for w in words if w not in EN_STOP and w not in DA_STOP]
+    content = [w for w in content if w]
+    if not content:
+        return "da"
+    covered = 0
+    for english, danish in translate(content):
+        if danish and english not in {normalise(d) for d in danish}:
+            covered += len(english.split())
+    return "en" if covered and covered * 2 >= len(content) else "da"
 
 
 def _extract_dates(text: str, query: Query) -> str:
@@ -193,6 +228,8 @@ def _extract_dates(text: str, query: Query) -> str:
             day, month, year = int(g[0]), MONTHS[g[1].lower()], None
         elif kind == "My":
             month, day, year = MONTHS[g[0].lower()], None, int(g[1])
+        elif kind == "M":
+            month, day, year = MONTHS[g[0].lower()], None, None
         else:
             year, month, day = int(g[0]), None, None
         if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
@@ -245,7 +282,10 @@ def parse_query(question: str, bodies: Iterable[str] = ()) -> Query:
                     if alt:
                         alternatives.append(alt)
                 if alternatives:
-                    query.concepts.append(Concept(source, alternatives, translated=True))
+                    generic = source in _EN_GENERIC_N or all(
+                        len(a) == 1 and a[0] in _GENERIC_STEMS for a in alternatives)
+                    query.concepts.append(Concept(source, alternatives, optional=generic,
+                                                  translated=True))
             elif source not in _DA_STOP_N:
                 query.concepts.append(_word_concept(source))
     else:
@@ -253,20 +293,22 @@ def parse_query(question: str, bodies: Iterable[str] = ()) -> Query:
             if w not in _DA_STOP_N:
                 query.concepts.append(_word_concept(w))
 
-    # A body present in the store, named in the question, filters to that body. Its words stay
-    # as optional terms: "sager på vej til Direktionen" is also a title.
+    # A body present in the store, named in the question, filters to that body (inflected:
+    # "økonomiudvalgets", "byrådet"; or translated: "finance committee"). Its words stay as
+    # optional terms: "sager på vej til Direktionen" is also a title.
     if bodies:
-        stems = {alt[0] for c in query.concepts for alt in c.alternatives if len(alt) == 1}
+        stems = {t for c in query.concepts for alt in c.alternatives for t in alt}
         for body in bodies:
             key = _body_key(body)
             if key and key <= stems:
                 query.bodies.append(body)
                 for c in query.concepts:
-                    if any(len(alt) == 1 and alt[0] in key for alt in c.alternatives):
+                    if any(set(alt) <= key for alt in c.alternatives):
                         c.optional = True
     return query
 
 
 def _word_concept(word: str) -> Concept:
     # Numbers that are not case numbers or years ("25 mio.") may help ranking, never decide it.
-    return Concept(word, [[stem(word)]], optional=word.isdigit())
+    term = stem(word)
+    return Concept(word, [[term]], optional=word.isdigit() or term in _GENERIC_STEMS)

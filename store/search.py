@@ -18,7 +18,7 @@ import heapq
 import math
 import threading
 from array import array
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from rapidfuzz import process
@@ -28,7 +28,7 @@ from store.casenum import case_key, find_case_numbers, index_keys, typo_variants
 from store.db import Store
 from store.query import Concept, Query, parse_query
 from store.records import ItemRecord, MeetingRecord
-from store.text import split_compound, terms
+from store.text import split_compound, stem, terms
 
 # Field weights: title > decision = recommendation > resume = body.
 FIELDS: tuple[tuple[str, float], ...] = (
@@ -216,7 +216,10 @@ class _Index:
                     tail = tail[1:]
                 if tail in self.df or len(term) >= 5:
                     add(t, W_COMPOUND_HEAD)
-        if len(term) >= 5:
+        # A compound ending in the word: "strategi" finds "kommunikationsstrategi". Glossary
+        # output is a clean Danish base noun, so it may be shorter ("baek" finds "moellebaek");
+        # a typed four-letter word matches too many unrelated compounds.
+        if len(term) >= (5 if fuzzy else 4):
             for t in self._suffixed(term):
                 if len(t) - len(term) >= 3:
                     add(t, W_COMPOUND_TAIL)
@@ -357,19 +360,29 @@ class Searcher:
 
     # -- public API ----------------------------------------------------------------------
 
-    def search(self, question: str, limit: int = 4) -> SearchResult:
-        """Find the items a question is about, best first (see the module doc for the rules)."""
+    def search(self, question: str, limit: int = 4,
+               meeting_ids: Collection[str] | None = None) -> SearchResult:
+        """Find the items a question is about, best first (see the module doc for the rules).
+
+        ``meeting_ids`` restricts the answer to items of those meetings (a follower asking
+        "does the new meeting mention my topic?"). The restriction applies before ranking and
+        the no-match rules, so an item counts exactly as it would in a full search, and no
+        better match from another meeting can push it out of ``limit``.
+        """
         idx = self.index()
         query = parse_query(question, idx.bodies)
         result = SearchResult(question=question, lang=query.lang)
         if not question.strip():
             result.hint = _hint(query.lang, "empty")
             return result
+        scope = None
+        if meeting_ids is not None:
+            scope = {d for m in meeting_ids for d in idx.meeting_docs.get(m, ())}
         if query.cases:
-            handled = self._search_cases(idx, query, result)
+            handled = self._search_cases(idx, query, result, scope)
             if handled:
                 return result
-        self._search_keywords(idx, query, result, limit)
+        self._search_keywords(idx, query, result, limit, scope)
         return result
 
     def lookup_cases(self, text: str) -> list[ItemRecord]:
@@ -397,26 +410,39 @@ class Searcher:
 
     # -- case numbers ----------------------------------------------------------------------
 
-    def _search_cases(self, idx: _Index, query: Query, result: SearchResult) -> bool:
+    def _search_cases(self, idx: _Index, query: Query, result: SearchResult,
+                      scope: set[int] | None = None) -> bool:
         """Resolve case candidates. True when the question is settled (hits or an honest miss)."""
         exact: list[int] = []
         fuzzy: list[int] = []
         missing: list[str] = []
         explicit_missing = False
+
+        def inside(docs: list[int] | None) -> list[int]:
+            if not docs or scope is None:
+                return docs or []
+            return [d for d in docs if d in scope]
+
         for raw, explicit in query.cases:
             key = case_key(raw)
-            docs = idx.case_exact.get(key) or idx.case_partial.get(key)
+            known = idx.case_exact.get(key) or idx.case_partial.get(key)
+            docs = inside(known)
+            if known and scope is not None and not docs:
+                # The case exists, only not in these meetings: no guessing at near numbers.
+                missing.append(raw)
+                explicit_missing = explicit_missing or explicit
+                continue
             if docs:
                 exact.extend(d for d in docs if d not in exact)
                 continue
             near: list[int] = []
             if len(key) >= 5:
                 for variant in sorted(typo_variants(key)):
-                    found = idx.case_exact.get(variant) or []
+                    found = inside(idx.case_exact.get(variant))
                     if not found and len(key) >= 6:
                         # Serials alone are short: among thousands of cases some random one is
                         # always a swap away, so only longer keys are guessed at.
-                        found = idx.case_partial.get(variant) or []
+                        found = inside(idx.case_partial.get(variant))
                     near.extend(d for d in found if d not in near)
             if near:
                 fuzzy.extend(d for d in near if d not in fuzzy)
@@ -442,8 +468,10 @@ class Searcher:
     # -- keywords --------------------------------------------------------------------------
 
     def _search_keywords(self, idx: _Index, query: Query, result: SearchResult,
-                         limit: int) -> None:
+                         limit: int, scope: set[int] | None = None) -> None:
         allowed = self._body_docs(idx, query)
+        if scope is not None:
+            allowed = scope if allowed is None else allowed & scope
         required = [c for c in query.concepts if not c.optional]
         if not required:
             self._filter_only(idx, query, result, allowed, limit)
@@ -504,7 +532,7 @@ class Searcher:
         result.hits = [Hit(idx.records[d], 0.0, "keyword") for d in items[: max(limit, 20)]]
 
     def _score(self, idx: _Index, query: Query, allowed: set[int] | None) -> list[_Scored]:
-        plans = [_plan(idx, c) for c in query.concepts]
+        plans = _join_split_compounds(idx, [_plan(idx, c) for c in query.concepts])
         total_weight = sum(p.weight for p in plans if not p.concept.optional)
         if not any(p.known and not p.concept.optional and p.weight >= idx.common_idf
                    for p in plans):
@@ -529,7 +557,10 @@ class Searcher:
         totals: dict[int, float] = {}
         covered: dict[int, float] = {}
         specific: dict[int, bool] = {}
-        cand: set[int] | None = None
+        # A small allowed set (one body, a follower's new meetings) is cheaper to look up than
+        # the postings are to scan.
+        cand: set[int] | None = allowed if allowed is not None and len(allowed) < DEFER_SIZE \
+            else None
         order = [i for i in range(len(plans)) if i not in deferred] + sorted(deferred)
         for i in order:
             p = plans[i]
@@ -579,6 +610,42 @@ def _plan(idx: _Index, concept: Concept) -> _Plan:
     if not known:
         weight = idx.idf_unknown
     return _Plan(concept, alternatives, weight, known, size)
+
+
+def _join_split_compounds(idx: _Index, plans: list[_Plan]) -> list[_Plan]:
+    """Join a word the index does not know with its neighbour when together they are a word.
+
+    Staff split long Danish compounds, often with a slip as well ("demens stratgi" for
+    "demensstrategi", "rengørings udbud"). Only an unknown word is joined, so questions whose
+    words all match are never changed.
+    """
+    i = 0
+    while i < len(plans):
+        p = plans[i]
+        if p.known or p.concept.translated or p.concept.optional:
+            i += 1
+            continue
+        for j in (i - 1, i + 1):
+            if not 0 <= j < len(plans):
+                continue
+            q = plans[j]
+            if q.concept.translated or q.concept.optional:
+                continue
+            first, second = (q, p) if j < i else (p, q)
+            left, right = first.concept.source, second.concept.source
+            if not (left.isalpha() and right.isalpha()):
+                continue
+            for joined in (left + right, left + "s" + right):
+                plan = _plan(idx, Concept(f"{left} {right}", [[stem(joined)]]))
+                if plan.known:
+                    lo = min(i, j)
+                    plans = plans[:lo] + [plan] + plans[lo + 2:]
+                    break
+            else:
+                continue
+            break
+        i += 1
+    return plans
 
 
 def _concept_scores(idx: _Index, plan: _Plan, cand: set[int] | None) -> dict[int, float]:

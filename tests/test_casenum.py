@@ -70,3 +70,9 @@ def test_typo_variants_cover_swaps_and_missing_digits_only() -> None:
     assert "18034639K" in variants  # swapped neighbours
     assert "18034639K" in typo_variants("1803469K") or "18034639K" in typo_variants("1834639K")
     assert "18034638K" not in variants  # a wrong digit is not guessed
+
+
+def test_a_prefixed_year_like_group_is_not_cut_off() -> None:
+    """"case 2021-0412" is a partial number, not case "2021" followed by noise."""
+    assert case_candidates("case 2021-0412") == [("2021-0412", False)]
+    assert case_candidates("sag 47221") == [("47221", True)]

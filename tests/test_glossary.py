@@ -2,7 +2,13 @@
 
 import pytest
 
-from store.glossary import GLOSSARY_PATH, load_glossary, parse_glossary, translate
+from store.glossary import (
+    GLOSSARY_PATH,
+    english_forms,
+    load_glossary,
+    parse_glossary,
+    translate,
+)
 from store.text import normalise
 
 
@@ -36,6 +42,11 @@ def test_glossary_file_format() -> None:
         ("development strategy", "udviklingsstrategi"), ("managers meeting", "chefmøde"),
         ("cancelled", "aflyst"), ("parking", "parkering"), ("swimming pool", "svømmehal"),
         ("wind turbines", "vindmøller"),
+        ("climate adaptation", "klimatilpasning"), ("meals on wheels", "madservice"),
+        ("senior citizens council", "ældreråd"), ("supplementary appropriation",
+                                                   "tillægsbevilling"),
+        ("municipal plan", "kommuneplan"), ("dementia", "demens"), ("exemption", "dispensation"),
+        ("nursing home", "plejecenter"),
     ],
 )
 def test_core_vocabulary(english: str, danish: str) -> None:
@@ -54,3 +65,14 @@ def test_parse_rejects_duplicates_and_bad_lines() -> None:
         parse_glossary("mayor\tborgmester\nMayor\tborgmester\n")
     with pytest.raises(ValueError, match="line 1"):
         parse_glossary("mayor borgmester\n")
+
+
+def test_english_inflections() -> None:
+    assert english_forms("approved")[:2] == ["approved", "approve"]
+    assert "grant" in english_forms("granted") and "nursery" in english_forms("nurseries")
+    assert "plan" in english_forms("planned") and "merge" in english_forms("merging")
+    assert english_forms("bus") == ["bus"]  # too short to guess at
+    # The last word of a phrase may be inflected; a word alone too.
+    assert translate(["nursing", "homes"])[0][0] == "nursing homes"
+    assert translate(["building", "plots"]) == [("building plots", ["byggegrund"])]
+    assert translate(["kindergartens"]) == [("kindergartens", ["børnehave"])]

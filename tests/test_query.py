@@ -22,6 +22,14 @@ def _terms(question: str) -> list[list[list[str]]]:
         ("18-034639K", "da"),
         ("budget 2023", "da"),
         ("status på sag 23-001310", "da"),
+        # Place names with Danish letters do not make an English question Danish.
+        ("wind turbines at Hedegård", "en"),
+        ("did they approve the roof repair at Rønnebæk school?", "en"),
+        ("dementia strategy", "en"),
+        ("vindmøller ved Hedegård", "da"),
+        ("Økonomiudvalget om kantineordning", "da"),
+        ("fire vindmøller", "da"),
+        ("carport", "da"),
     ],
 )
 def test_detect_language(question: str, lang: str) -> None:
@@ -52,6 +60,9 @@ def test_english_goes_through_the_glossary() -> None:
         ("meeting on 1 March 2023", 2023, 3, 1),
         ("April 3, 2019 budget", 2019, 4, 3),
         ("blev chefmødet 1. marts aflyst?", None, 3, 1),
+        ("affaldsordningen i marts", None, 3, None),
+        ("what happened in October with the budget", None, 10, None),
+        ("may we see the budget", None, None, None),
     ],
 )
 def test_date_filters(question: str, year: int | None, month: int | None,
@@ -82,3 +93,34 @@ def test_case_numbers_are_not_keywords() -> None:
     assert q.cases == [("47221", False)] and q.year is None
     # A year is a filter, not a case number.
     assert parse_query("budget 2016", BODIES).cases == []
+
+
+def test_english_inflections_reach_the_glossary() -> None:
+    assert _terms("inspection reports from nursing homes")[0] == [["tilsynsrapport"]]
+    assert _terms("climate adaptations") == _terms("climate adaptation") != [[["klima"]]]
+    assert _terms("building plots") == [[["byggegrund"]]]
+
+
+def test_generic_words_are_never_required() -> None:
+    """A question of only generic words has nothing an answer could rest on."""
+    for question in ("orientering", "godkendelse status 2023", "udvalg møde", "approval"):
+        assert _terms(question) == [], question
+    assert _terms("orientering fra økonomiudvalgsrådet") == [[["oekonomiudvalgsraad"]]]
+    q = parse_query("did the council approve the budget?", [*BODIES, "Kommunalbestyrelsen"])
+    assert q.bodies == ["Kommunalbestyrelsen"]
+    assert [c.alternatives for c in q.concepts if not c.optional] == [[["budg"]]]
+
+
+@pytest.mark.parametrize(
+    ("question", "body"),
+    [
+        ("økonomiudvalgets beslutning om solceller", "Økonomiudvalget"),
+        ("hvad besluttede børne- og skoleudvalget om skolestruktur", "Børne- og Skoleudvalget"),
+        ("what did the finance committee decide about solar panels", "Økonomiudvalget"),
+    ],
+)
+def test_inflected_and_translated_body_names_filter(question: str, body: str) -> None:
+    q = parse_query(question, BODIES)
+    assert q.bodies == [body]
+    assert all("oekonomiudvalg" not in alt for c in q.concepts if not c.optional
+               for alt in c.alternatives)

@@ -76,7 +76,8 @@ def _first(searcher: Searcher, question: str) -> str | None:
         ("budget for the communication team", "20/35762"),
         ("recruitment in elderly care", "14/30210"),
         ("what was decided about the first aid bandages?", "18-034639K"),
-        ("inspection of care homes", None),  # "care home" is plejehjem: not in these minutes
+        ("inspection of care homes", "19.03.00-P24-1-19"),  # care home: plejehjem|plejecenter
+        ("inspection of the swimming baths", None),
         # typos: a dropped letter, a transposition, in long Danish words
         ("rekrutering ældreområdet", "14/30210"),
         ("udviklingsstartegi", "326-2015-4892"),
@@ -179,3 +180,26 @@ def test_index_follows_the_store(searcher: Searcher) -> None:
     assert s.search("plasterordning").hits[0].record.case_number == "18-034639K"
     latest = s.latest_meeting()
     assert latest is not None and latest[0].date == "2023-02-20" and len(latest[1]) == 10
+
+
+def test_search_within_meetings(searcher: Searcher) -> None:
+    store_meetings = {m.date: m.meeting_id for m in searcher.store.meetings()}
+    may, september = store_meetings["2023-05-10"], store_meetings["2023-09-04"]
+    # Keywords: only items of the given meetings are candidates.
+    hits = searcher.search("rekruttering ældreområdet", meeting_ids=[may]).hits
+    assert [h.record.date for h in hits] == ["2023-05-10"]
+    hits = searcher.search("rekruttering ældreområdet", limit=4, meeting_ids={september}).hits
+    assert [h.record.date for h in hits] == ["2023-09-04"]
+    # A topic only other meetings hold is a no-match, not the nearest item of these meetings.
+    assert searcher.search("plasterordning", meeting_ids=[may]).hits == []
+    assert searcher.search("plasterordning", meeting_ids=[]).hits == []
+    # Case numbers: the case's items in those meetings, and no near-number guess when the case
+    # exists elsewhere.
+    hits = searcher.search("14/30210", meeting_ids=[september]).hits
+    assert [(h.record.date, h.match) for h in hits] == [("2023-09-04", "case")]
+    assert searcher.search("18-034639K", meeting_ids=[may]).hits == []
+    # The thresholds are the full search's: the same question finds the same item.
+    full = searcher.search("tilsyn på plejecentrene").hits[0].record
+    scoped = searcher.search("tilsyn på plejecentrene", meeting_ids=[may]).hits[0].record
+    assert scoped.case_number == full.case_number == "19.03.00-P24-1-19"
+    assert searcher.search("seneste møde", meeting_ids=[may]).hits[0].record.date == "2023-05-10"
