@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 FOLLOWS_TABLE = "follows"
 MAX_FOLLOWS_PER_USER = 50
 MAX_QUERY_CHARS = 200
-# How many search hits a word follow looks through for items of the new meetings.
+# The most items of the new meetings one word follow can match.
 FOLLOW_SEARCH_LIMIT = 200
 # Words that may stand around a case number without making the follow a word search.
 _CASE_FILLER = {"sag", "sagen", "sagsnr", "sagsnummer", "sags", "nr", "case", "no", "number"}
@@ -186,13 +186,12 @@ def match_items(store: Store, searcher: Searcher, follow: Follow,
         else:
             pool = [r for mid in sorted(meeting_ids) for r in store.items_for_meeting(mid)]
         return [r for r in pool if r.case_number and _letterless(case_key(r.case_number)) == wanted]
-    result = searcher.search(follow.query, limit=FOLLOW_SEARCH_LIMIT)
+    # Restricting the search to the new meetings (rather than filtering a store-wide top list)
+    # means a common word's new item is never crowded out by older ones.
+    result = searcher.search(follow.query, limit=FOLLOW_SEARCH_LIMIT, meeting_ids=meeting_ids)
     if result.did_you_mean:
         return []
-    hits = [hit.record for hit in result.hits]
-    if meeting_ids is None:
-        return hits
-    return [r for r in hits if r.meeting_id in meeting_ids]
+    return [hit.record for hit in result.hits]
 
 
 def _describe(follow: Follow) -> str:

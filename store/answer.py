@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from store.parse_dates import DA_MONTHS, EN_MONTHS
 from store.records import ItemRecord
 from store.search import Hit, SearchResult
 from store.text import normalise
@@ -50,10 +51,6 @@ _LABELS: dict[str, dict[str, str]] = {
     },
 }
 
-_DA_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-              "september", "oktober", "november", "december")
-_EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
 
 
 
@@ -98,8 +95,8 @@ def human_date(iso: str | None, lang: str) -> str:
     if not 1 <= month <= 12:
         return iso
     if lang == "en":
-        return f"{day} {_EN_MONTHS[month - 1]} {year}"
-    return f"{day}. {_DA_MONTHS[month - 1]} {year}"
+        return f"{day} {EN_MONTHS[month - 1]} {year}"
+    return f"{day}. {DA_MONTHS[month - 1]} {year}"
 
 
 def _quote(text: str, limit: int) -> str:

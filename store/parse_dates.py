@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-_MONTHS = {
+# Month names and abbreviations, Danish and English: the one table parser and query share.
+MONTHS: dict[str, int] = {
     "januar": 1, "january": 1, "jan": 1,
     "februar": 2, "february": 2, "feb": 2,
     "marts": 3, "march": 3, "mar": 3, "mart": 3,
@@ -31,7 +32,11 @@ _MONTHS = {
     "november": 11, "nov": 11,
     "december": 12, "dec": 12,
 }
-_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+DA_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+             "september", "oktober", "november", "december")
+EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+             "September", "October", "November", "December")
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _NUMERIC = re.compile(r"(?<![\d.\-/])(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})(?![\d\-/]|\.\d)")
@@ -73,12 +78,12 @@ def find_date(text: str) -> str | None:
             found.append((m.start(), iso))
             break
     for m in _NAMED.finditer(text):
-        iso = _iso(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+        iso = _iso(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
         if iso:
             found.append((m.start(), iso))
             break
     for m in _ENGLISH.finditer(text):
-        iso = _iso(int(m.group(3)), _MONTHS[m.group(1).lower()], int(m.group(2)))
+        iso = _iso(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
         if iso:
             found.append((m.start(), iso))
             break

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from store.casenum import case_candidates
 from store.glossary import translate
+from store.parse_dates import DA_MONTHS, MONTHS
 from store.text import normalise, stem, tokenise
 
 
@@ -86,24 +87,6 @@ MEETING_WORDS = frozenset({"moede", "moedet", "meeting", "referat", "referatet",
 _AMBIGUOUS = frozenset({"i", "by", "for", "under", "over", "man", "hand", "to", "fra", "om", "a",
                         "at", "is", "den", "det", "status", "new"})
 
-MONTHS: dict[str, int] = {
-    "januar": 1, "january": 1, "jan": 1,
-    "februar": 2, "february": 2, "feb": 2,
-    "marts": 3, "march": 3, "mar": 3,
-    "april": 4, "apr": 4,
-    "maj": 5, "may": 5,
-    "juni": 6, "june": 6, "jun": 6,
-    "juli": 7, "july": 7, "jul": 7,
-    "august": 8, "aug": 8,
-    "september": 9, "sep": 9, "sept": 9,
-    "oktober": 10, "october": 10, "okt": 10, "oct": 10,
-    "november": 11, "nov": 11,
-    "december": 12, "dec": 12,
-}
-DA_MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-             "september", "oktober", "november", "december")
-EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December")
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:19[89]\d|20[0-3]\d)"
 

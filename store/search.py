@@ -26,6 +26,7 @@ from rapidfuzz.distance import OSA
 
 from store.casenum import case_key, find_case_numbers, index_keys, typo_variants
 from store.db import Store
+from store.parse_dates import DA_MONTHS, EN_MONTHS
 from store.query import Concept, Query, parse_query
 from store.records import ItemRecord, MeetingRecord
 from store.text import split_compound, stem, terms
@@ -686,8 +687,6 @@ def _mentions(r: ItemRecord, words: list[str]) -> bool:
 
 
 def _date_text(query: Query) -> str:
-    from store.query import DA_MONTHS, EN_MONTHS
-
     months = EN_MONTHS if query.lang == "en" else DA_MONTHS
     parts = []
     if query.day is not None:
