@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from tests.slack_stub import SlackStub
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "examples" / "minutes"
+GENERATOR = REPO.parent / "shared" / "tools" / "gen_minutes.py"
 
 SLACK_TOKEN = "xoxb-test-0000-secret-bot-token"
 SIGNING_SECRET = "test-signing-secret-0000"
@@ -88,3 +91,14 @@ def bot_ctx(slack_stub: SlackStub, sample_store, sample_store_path: Path):
     from bot.context import BotContext
 
     return BotContext.create(slack_settings(slack_stub, sample_store_path), store=sample_store)
+
+
+@pytest.fixture(scope="session")
+def generated_1000(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of 1,000 synthetic meetings (written once per session) to mix real minutes into."""
+    if not GENERATOR.exists():
+        pytest.skip(f"corpus generator not found: {GENERATOR}")
+    out = tmp_path_factory.mktemp("generated")
+    subprocess.run([sys.executable, str(GENERATOR), str(out), "--meetings", "1000"],
+                   check=True, capture_output=True)
+    return out

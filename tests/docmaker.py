@@ -17,10 +17,13 @@ Nothing here is imported by the application: it exists for the tests and the ben
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zlib
 from pathlib import Path
+
+from store.records import Meeting
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_REGULAR = FONT_DIR / "DejaVuSans.ttf"
@@ -238,3 +241,13 @@ def encrypt_pdf(source: Path, target: Path, password: str = "hemmelig") -> None:
     writer.encrypt(user_password=password, owner_password=password + "-owner")
     with open(target, "wb") as handle:
         writer.write(handle)
+
+
+def records_without_source(meeting: Meeting) -> list[dict]:
+    """A meeting's item records as dicts, less ``source``: what must match across formats."""
+    rows = []
+    for record in meeting.records():
+        row = dataclasses.asdict(record)
+        del row["source"]
+        rows.append(row)
+    return rows

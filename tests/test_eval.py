@@ -1,8 +1,6 @@
 """Every shared evaluation question, over the samples alone and with 1,000 generated meetings."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +13,6 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 SAMPLES = ROOT / "examples" / "minutes"
 QUESTIONS = SHARED / "eval" / "questions.jsonl"
-GENERATOR = SHARED / "tools" / "gen_minutes.py"
 
 QS = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
       if line.strip()] if QUESTIONS.exists() else []
@@ -43,10 +40,8 @@ def samples() -> Searcher:
 
 
 @pytest.fixture(scope="module")
-def at_scale(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
-    out = tmp_path_factory.mktemp("generated")
-    subprocess.run([sys.executable, str(GENERATOR), str(out), "--meetings", "1000"],
-                   check=True, capture_output=True)
+def at_scale(generated_1000: Path) -> Searcher:
+    out = generated_1000
     store = Store(None)
     # The samples come last: a generated meeting of the same body and date must not replace them.
     ingest_paths(store, [out, SAMPLES])
@@ -58,7 +53,6 @@ def test_samples(samples: Searcher, q: dict) -> None:
     _check(samples, q)
 
 
-@pytest.mark.skipif(not GENERATOR.exists(), reason="corpus generator not found")
 @pytest.mark.parametrize("q", QS, ids=[q["id"] for q in QS])
 def test_with_1000_generated_meetings(at_scale: Searcher, q: dict) -> None:
     _check(at_scale, q)

@@ -7,7 +7,6 @@ and in Word a header laid out as a table.
 
 from __future__ import annotations
 
-import dataclasses
 import io
 import zipfile
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 
 from store.clean import normalise_chars, rebuild_paragraphs
 from store.extract import NeedsOCR, load_meeting, read_document, sniff
-from store.records import Meeting, ParseError
+from store.records import ParseError
 from tests import docmaker
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples" / "minutes").glob("*.txt"))
@@ -32,14 +31,6 @@ def _text_shape(text: str) -> str:
     """The sample as a document gives it back: no leading/trailing blank lines or spaces."""
     return "\n".join(line.rstrip() for line in text.strip().splitlines())
 
-
-def _without_source(meeting: Meeting) -> list[dict]:
-    rows = []
-    for record in meeting.records():
-        row = dataclasses.asdict(record)
-        del row["source"]
-        rows.append(row)
-    return rows
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +69,7 @@ def test_document_round_trips_to_the_records_of_the_text(
     got = load_meeting(documents[sample.stem, kind])
     assert got.source == str(documents[sample.stem, kind])
     assert got.items, "the sample has agenda items"
-    assert _without_source(got) == _without_source(expected)
+    assert docmaker.records_without_source(got) == docmaker.records_without_source(expected)
     assert got.compute_hash() == expected.compute_hash()
     assert got.content_hash == expected.content_hash
 

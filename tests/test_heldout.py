@@ -14,8 +14,6 @@ meetings about the same topics sit next to them ("ældreplejen 2023" has many tr
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -29,7 +27,6 @@ from store.search import Searcher
 ROOT = Path(__file__).resolve().parents[1]
 HELDOUT = ROOT / "tests" / "fixtures" / "heldout"
 SAMPLES = ROOT / "examples" / "minutes"
-GENERATOR = ROOT.parent / "shared" / "tools" / "gen_minutes.py"
 QS = [json.loads(line) for line in (HELDOUT / "questions.jsonl").read_text("utf-8").splitlines()
       if line.strip()]
 KINDS = ("keyword", "case_number", "partial_case_number", "typo", "english_crosslingual",
@@ -95,10 +92,8 @@ def own() -> Searcher:
 
 
 @pytest.fixture(scope="module")
-def at_scale(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
-    out = tmp_path_factory.mktemp("generated")
-    subprocess.run([sys.executable, str(GENERATOR), str(out), "--meetings", "1000"],
-                   check=True, capture_output=True)
+def at_scale(generated_1000: Path) -> Searcher:
+    out = generated_1000
     store = Store(None)
     ingest_paths(store, [out, SAMPLES, HELDOUT])
     return Searcher(store)
@@ -111,7 +106,6 @@ def test_share_over_the_heldout_minutes(own: Searcher) -> None:
     assert total >= TOTAL_OWN, misses
 
 
-@pytest.mark.skipif(not GENERATOR.exists(), reason="corpus generator not found")
 def test_share_with_1000_generated_meetings(at_scale: Searcher) -> None:
     shares, total, misses = _shares(at_scale)
     for kind, bar in BAR_SCALE.items():
