@@ -24,6 +24,7 @@ from bot.blocks import (
     format_date,
     item_card_blocks,
     section_blocks,
+    truncate,
 )
 from store.records import ItemRecord, MeetingRecord
 
@@ -40,11 +41,6 @@ class Message:
 
     text: str
     blocks: list[dict]
-
-
-def _truncate(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def meeting_label(meeting: MeetingRecord) -> str:
@@ -76,7 +72,7 @@ def _number(record: ItemRecord) -> str:
 
 def _header(text: str) -> dict:
     return {"type": "header",
-            "text": {"type": "plain_text", "text": _truncate(text, HEADER_LIMIT), "emoji": False}}
+            "text": {"type": "plain_text", "text": truncate(text, HEADER_LIMIT), "emoji": False}}
 
 
 def _context(text: str) -> dict:
@@ -106,7 +102,7 @@ def _item_blocks(record: ItemRecord, n: int, decision_limit: int | None = None) 
         lines.append(f"Sag {escape_mrkdwn(record.case_number)}")
     decision = record.decision.strip()
     if decision_limit is not None:
-        decision = _truncate(decision, decision_limit)
+        decision = truncate(decision, decision_limit)
     lines.append(f"*Beslutning:* {escape_mrkdwn(decision)}" if decision
                  else "_Ingen beslutning er noteret._")
     blocks = section_blocks("\n".join(lines))
@@ -210,11 +206,11 @@ def digest(entries: Sequence[tuple[MeetingRecord, Sequence[ItemRecord], bool]]) 
         text = f"*{label}*" + (" _(opdateret)_" if updated else "")
         rows = []
         for item in items:
-            title = escape_mrkdwn(_number(item) + _truncate(item.title, 150))
+            title = escape_mrkdwn(_number(item) + truncate(item.title, 150))
             if item.closed:
                 rows.append(f"• {title} _(lukket)_")
             else:
-                decision = _truncate(item.decision, 150) or "ingen beslutning noteret"
+                decision = truncate(item.decision, 150) or "ingen beslutning noteret"
                 rows.append(f"• {title}: {escape_mrkdwn(decision)}")
         blocks.append({"type": "divider"})
         blocks.extend(section_blocks("\n".join([text, *rows])))

@@ -21,7 +21,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from store.answer import answer_text, is_bare_decision, labels
+from store.answer import answer_text, human_date, is_bare_decision, labels
 from store.db import StoreStats
 from store.records import ItemRecord, MeetingRecord
 from store.search import SearchResult
@@ -72,12 +72,6 @@ _UI: dict[str, dict[str, str]] = {
     },
 }
 
-_MONTHS = {
-    "da": ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
-           "oktober", "november", "december"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-}
 
 
 def ui(lang: str, key: str) -> str:
@@ -137,15 +131,11 @@ def chunk_blocks(blocks: Sequence[dict], limit: int = MESSAGE_BLOCK_LIMIT) -> li
 
 
 def format_date(date: str | None, lang: str = "da") -> str:
-    """``"2023-02-20"`` -> ``"20. februar 2023"`` (da) or ``"20 February 2023"`` (en)."""
-    if not date:
-        return ""
-    try:
-        year, month, day = (int(part) for part in date.split("-"))
-        name = _MONTHS["en" if lang == "en" else "da"][month - 1]
-    except (ValueError, IndexError):
-        return date
-    return f"{day} {name} {year}" if lang == "en" else f"{day}. {name} {year}"
+    """``"2023-02-20"`` -> ``"20. februar 2023"`` (da) or ``"20 February 2023"`` (en).
+
+    No date gives "" (callers word the missing date themselves).
+    """
+    return human_date(date, lang) if date else ""
 
 
 def record_key(record: ItemRecord) -> str:
@@ -155,7 +145,8 @@ def record_key(record: ItemRecord) -> str:
     return record.case_number or record.meeting_id
 
 
-def _truncate(text: str, limit: int) -> str:
+def truncate(text: str, limit: int) -> str:
+    """Whitespace folded to single spaces, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -191,11 +182,11 @@ def _content_text(record: ItemRecord, lang: str, compact: bool) -> str:
     lines = []
     if decision:
         lines.append(f"*{_label(lang, 'decision', 'Beslutning')}:* "
-                     f"{escape_mrkdwn(_truncate(decision, limit) if compact else decision)}")
+                     f"{escape_mrkdwn(truncate(decision, limit) if compact else decision)}")
     else:
         lines.append(f"_{escape_mrkdwn(_label(lang, 'no_decision', ui(lang, 'no_decision')))}_")
     if recommendation and (not decision or is_bare_decision(decision)):
-        shown = _truncate(recommendation, limit) if compact else recommendation
+        shown = truncate(recommendation, limit) if compact else recommendation
         lines.append(f"*{_label(lang, 'recommendation', 'Indstilling')}:* {escape_mrkdwn(shown)}")
     return "\n".join(lines)
 
@@ -215,7 +206,7 @@ def item_card_blocks(record: ItemRecord, lang: str = "da", compact: bool = False
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
     button: dict[str, Any] = {
         "type": "button",
-        "text": {"type": "plain_text", "text": _truncate(text, BUTTON_TEXT_LIMIT), "emoji": True},
+        "text": {"type": "plain_text", "text": truncate(text, BUTTON_TEXT_LIMIT), "emoji": True},
         "action_id": action_id,
         "value": value[:BUTTON_VALUE_LIMIT],
     }
@@ -284,7 +275,7 @@ def _truncate_keep_lines(text: str, limit: int) -> str:
 
 def question_context(question: str, lang: str) -> dict:
     """A context block repeating the question (ephemeral slash-command answers)."""
-    text = f"{ui(lang, 'you_asked')}: _{escape_mrkdwn(_truncate(question, 2900))}_"
+    text = f"{ui(lang, 'you_asked')}: _{escape_mrkdwn(truncate(question, 2900))}_"
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
@@ -336,7 +327,7 @@ def meeting_summary_text(items: Sequence[ItemRecord], lang: str = "da", limit: i
         if item.closed:
             lines.append(f"{title} _({ui(lang, 'closed_title')})_")
         elif item.decision.strip():
-            lines.append(f"{title}\n{escape_mrkdwn(_truncate(item.decision, limit))}")
+            lines.append(f"{title}\n{escape_mrkdwn(truncate(item.decision, limit))}")
         else:
             lines.append(f"{title}\n_{ui(lang, 'no_decision')}_")
     return "\n".join(lines)
@@ -348,7 +339,7 @@ def meeting_blocks(
     """A meeting's header and its decisions (``/referat latest`` and the Home tab)."""
     header = {
         "type": "header",
-        "text": {"type": "plain_text", "text": _truncate(meeting_title(meeting, lang), 150)},
+        "text": {"type": "plain_text", "text": truncate(meeting_title(meeting, lang), 150)},
     }
     return [header, *section_blocks(meeting_summary_text(items, lang))]
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bot.blocks import escape_mrkdwn, format_date
-from store.casenum import case_key, find_case_numbers
+from store.casenum import case_key, find_case_numbers, strip_letter_suffix
 from store.db import Store
 from store.records import ItemRecord
 from store.text import normalise
@@ -166,11 +166,6 @@ def remove_follow(store: Store, user_id: str, text: str) -> list[Follow]:
         return removed
 
 
-def _letterless(key: str) -> str:
-    # "18-034639K" and "18-034639" are the same case (the letter is a suffix some systems drop).
-    return key.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ")
-
-
 def match_items(store: Store, searcher: Searcher, follow: Follow,
                 meeting_ids: set[str] | None) -> list[ItemRecord]:
     """The items a follow matches, within ``meeting_ids`` (None: the whole store).
@@ -180,12 +175,13 @@ def match_items(store: Store, searcher: Searcher, follow: Follow,
     -- unless the search only has "did you mean" suggestions.
     """
     if follow.kind == "case":
-        wanted = _letterless(follow.key)
+        wanted = strip_letter_suffix(follow.key)
         if meeting_ids is None:
             pool = store.items()
         else:
             pool = [r for mid in sorted(meeting_ids) for r in store.items_for_meeting(mid)]
-        return [r for r in pool if r.case_number and _letterless(case_key(r.case_number)) == wanted]
+        return [r for r in pool
+                if r.case_number and strip_letter_suffix(case_key(r.case_number)) == wanted]
     # Restricting the search to the new meetings (rather than filtering a store-wide top list)
     # means a common word's new item is never crowded out by older ones.
     result = searcher.search(follow.query, limit=FOLLOW_SEARCH_LIMIT, meeting_ids=meeting_ids)

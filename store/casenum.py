@@ -64,7 +64,8 @@ def _groups(case: str) -> list[str]:
     return [g for g in re.split(r"[^0-9A-Za-z]+", normalise(case)) if g]
 
 
-def _strip_letters(key: str) -> str:
+def strip_letter_suffix(key: str) -> str:
+    """A case key without its trailing letter: ``18034639K`` -> ``18034639`` (the same case)."""
     return key.rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
@@ -81,14 +82,14 @@ def index_keys(case: str) -> tuple[str, set[str]]:
     full = case_key(case)
     groups = [g.upper() for g in _groups(case)]
     partial: set[str] = set()
-    letterless = _strip_letters(full)
+    letterless = strip_letter_suffix(full)
     if letterless and letterless != full:
         partial.add(letterless)
     for j in range(1, len(groups)):
         tail = "".join(groups[j:])
         if sum(ch.isdigit() for ch in tail) < 4:
             continue
-        for form in {tail, _strip_letters(tail)}:
+        for form in {tail, strip_letter_suffix(tail)}:
             if form:
                 partial.add(form)
                 if form[0] == "0" and len(form.lstrip("0")) >= 4:
