@@ -1,12 +1,16 @@
-"""Settings, read only from the environment (python-dotenv loads ``.env`` first).
+"""Settings, read only from the environment and ``.env`` files.
 
-Every variable here is documented, with a safe default, in ``.env.example``. Secrets are kept
-out of ``repr`` so a logged ``Settings`` never shows a token.
+Where a variable comes from, first match wins: the real environment; the ``--env-file`` given on
+the command line (then no other file is read); ``.env`` in the working folder; ``.env`` in the
+checkout the code runs from; the default. Every variable is documented, with a safe default, in
+``.env.example``. Secrets are kept out of ``repr`` and masked by :func:`describe`, so neither a
+logged ``Settings`` nor ``referat config`` ever shows a token.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +18,21 @@ from pathlib import Path
 from store.records import ReferatError
 
 DEFAULT_DB = "data/referat.json"
+CHECKOUT = Path(__file__).resolve().parents[1]
+
+# Every variable the settings read, with its default, in the order of .env.example.
+VARIABLES: dict[str, str] = {
+    "REFERAT_DB": DEFAULT_DB, "LOG_LEVEL": "INFO",
+    "SLACK_BOT_TOKEN": "", "SLACK_APP_TOKEN": "", "SLACK_SIGNING_SECRET": "",
+    "SLACK_API_URL": "", "PORT": "3000", "INLINE_CASE_LOOKUP": "on", "INLINE_CASE_CHANNELS": "",
+    "MINUTES_DIR": "", "MINUTES_FEED_URL": "", "MINUTES_FEED_INTERVAL": "900",
+    "NOTIFY_CHANNEL": "", "NOTIFY_DIGEST": "off",
+}
+SECRETS = frozenset({"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"})
+# Not settings of ours, but read by the HTTP clients underneath: shown by `referat config`.
+PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy")
+ENVIRONMENT = "environment"
+DEFAULT = "default"
 
 
 class ConfigError(ReferatError):
@@ -103,9 +122,85 @@ class Settings:
         )
 
 
-def load_settings() -> Settings:
-    """Load ``.env`` (without overriding real environment variables) and read settings."""
-    from dotenv import load_dotenv
+@dataclass(frozen=True)
+class Loaded:
+    """The settings and, for each variable that is set, where its value came from."""
 
-    load_dotenv(override=False)
-    return Settings.from_env()
+    settings: Settings
+    origins: dict[str, str]
+    files: tuple[Path, ...]
+
+    def origin(self, name: str) -> str:
+        return self.origins.get(name, DEFAULT)
+
+
+def env_files(env_file: str | os.PathLike[str] | None = None,
+              cwd: Path | None = None) -> tuple[Path, ...]:
+    """The ``.env`` files to read, most important first (see the module docstring)."""
+    if env_file is not None:
+        path = Path(env_file)
+        if not path.is_file():
+            raise ConfigError(f"env file {path} not found (from --env-file)")
+        return (path,)
+    cwd = Path.cwd() if cwd is None else cwd
+    found: list[Path] = []
+    candidates = [cwd / ".env"]
+    if (CHECKOUT / "pyproject.toml").is_file():  # running from a checkout, not site-packages
+        candidates.append(CHECKOUT / ".env")
+    for path in candidates:
+        if path.is_file() and all(path.resolve() != f.resolve() for f in found):
+            found.append(path)
+    return tuple(found)
+
+
+def load_settings(env_file: str | os.PathLike[str] | None = None,
+                  environ: dict[str, str] | None = None) -> Loaded:
+    """Read settings from the environment and the ``.env`` files, remembering each origin.
+
+    Values from files are also put into ``environ`` (default ``os.environ``) where it does not
+    already have them, so libraries that read the environment themselves (``HTTPS_PROXY`` for
+    the HTTP clients) see what ``.env`` says.
+    """
+    from dotenv import dotenv_values
+
+    environ = os.environ if environ is None else environ
+    origins = {name: ENVIRONMENT for name in environ}
+    files = env_files(env_file)
+    for path in files:
+        for name, value in dotenv_values(path).items():
+            if name not in environ and value is not None:
+                environ[name] = value
+                origins[name] = str(path)
+    return Loaded(Settings.from_env(environ), origins, files)
+
+
+_URL_PASSWORD = re.compile(r"(//[^:/@]+:)[^@/]+@")
+
+
+def mask(name: str, value: str) -> str:
+    """A value safe to print: secrets show only their kind and length, URLs lose passwords.
+
+    >>> mask("SLACK_BOT_TOKEN", "xoxb-1234-5678-abcdefgh")
+    'xoxb-… (23 characters, hidden)'
+    >>> mask("HTTPS_PROXY", "http://user:pa55@proxy.kommune.dk:8080")
+    'http://user:***@proxy.kommune.dk:8080'
+    """
+    if name in SECRETS and value:
+        kind = value.split("-", 1)[0] + "-" if value.startswith(("xox", "xapp")) else ""
+        return f"{kind}… ({len(value)} characters, hidden)"
+    return _URL_PASSWORD.sub(r"\1***@", value)
+
+
+def describe(loaded: Loaded,
+             environ: Mapping[str, str] | None = None) -> list[tuple[str, str, str]]:
+    """(name, printable value, origin) for every setting, then any proxy variable that is set."""
+    environ = os.environ if environ is None else environ
+    rows = []
+    for name, default in VARIABLES.items():
+        origin = loaded.origin(name)
+        value = environ.get(name, default) if origin != DEFAULT else default
+        rows.append((name, mask(name, value), origin))
+    for name in PROXY_VARIABLES:
+        if name in environ:
+            rows.append((name, mask(name, environ[name]), loaded.origin(name)))
+    return rows

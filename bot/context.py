@@ -21,6 +21,7 @@ from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from store.db import Store
+from store.records import ReferatError
 from store.search import Searcher
 
 from .config import Settings
@@ -37,6 +38,19 @@ def retry_handlers() -> list[RetryHandler]:
         RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
         ConnectionErrorRetryHandler(max_retry_count=2),
     ]
+
+
+class SlackUnreachable(ReferatError):
+    """Slack's Web API cannot be reached: no network route, a proxy or a firewall in between."""
+
+    @classmethod
+    def from_error(cls, settings: Settings, exc: BaseException) -> SlackUnreachable:
+        reason = getattr(exc, "reason", None) or exc
+        where = settings.slack_api_url or "https://slack.com/api/"
+        return cls(
+            f"cannot reach Slack at {where} ({reason}). If this network needs a proxy, set "
+            "HTTPS_PROXY (or point SLACK_API_URL at one) in the environment or .env"
+        )
 
 
 def make_client(settings: Settings) -> WebClient:

@@ -25,7 +25,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from waitress import create_server, wasyncore
 
 from .config import ConfigError, Settings
-from .context import BotContext
+from .context import BotContext, SlackUnreachable
 
 log = logging.getLogger("referat.runner")
 
@@ -71,10 +71,13 @@ def stop_http_server(server: Any, thread: threading.Thread | None = None) -> Non
     server.task_dispatcher.shutdown(cancel_pending=True, timeout=5)
 
 
-def run(settings: Settings) -> None:
-    """Run until interrupted: Socket Mode, HTTP mode or the console chat (see module docstring)."""
+def run(settings: Settings, ingest_hint: str = "PATH") -> None:
+    """Run until interrupted: Socket Mode, HTTP mode or the console chat (see module docstring).
+
+    ``ingest_hint`` is what an empty console store suggests ingesting.
+    """
     if not settings.slack_enabled:
-        _run_console(settings)
+        _run_console(settings, ingest_hint)
         return
     if not settings.socket_mode and not settings.slack_signing_secret:
         raise ConfigError(
@@ -91,13 +94,13 @@ def run(settings: Settings) -> None:
             _run_http(app, settings)
 
 
-def _run_console(settings: Settings) -> None:
+def _run_console(settings: Settings, ingest_hint: str) -> None:
     from store.db import Store
     from store.search import Searcher
 
     from .console import chat
 
-    chat(Searcher(Store(settings.db_path)), sys.stdin, sys.stdout)
+    chat(Searcher(Store(settings.db_path)), sys.stdin, sys.stdout, ingest_hint=ingest_hint)
 
 
 def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
@@ -108,7 +111,10 @@ def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:
 
 def _run_socket_mode(app: App, settings: Settings) -> None:
     handler = socket_mode_handler(app, settings)
-    handler.connect()
+    try:
+        handler.connect()
+    except OSError as exc:  # URLError and socket errors: a proxy or firewall in the way
+        raise SlackUnreachable.from_error(settings, exc) from None
     log.info("referat: connected to Slack in Socket Mode")
     try:
         threading.Event().wait()

@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 from store.records import ReferatError
 
 from . import follow, listeners
-from .context import BotContext
+from .context import BotContext, SlackUnreachable
 from .listeners.common import RECEIVED_AT, apologise, log
 
 RETRY_HEADER = "x-slack-retry-num"
@@ -47,6 +47,8 @@ def build_app(ctx: BotContext, *, process_before_response: bool = False) -> App:
             raise SlackAuthError(
                 f"Slack rejected SLACK_BOT_TOKEN ({exc.response.get('error', 'auth.test failed')})"
             ) from None
+        except OSError as exc:  # URLError, refused, timed out: Slack is not reachable
+            raise SlackUnreachable.from_error(ctx.settings, exc) from None
     app = App(
         client=ctx.client,
         signing_secret=ctx.settings.slack_signing_secret,

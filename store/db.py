@@ -219,18 +219,36 @@ def _stat_signature(path: Path) -> _Signature | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+def _invalid(kind: str, cls: type, doc: dict[str, Any]) -> StoreError:
+    """A record that does not fit its dataclass (a hand-edited store): name it and the field."""
+    required = [f.name for f in dataclasses.fields(cls)
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    missing = [name for name in required if name not in doc]
+    what = f"field {missing[0]!r} is missing" if missing else "a field has the wrong type"
+    name = doc.get("meeting_id", "?")
+    if kind == "item":
+        name = f"{name} item {doc.get('item_number', '?')}"
+    return StoreError(f"store record {kind} {name} fails validation: {what}")
+
+
 def _item_record(doc: dict[str, Any]) -> ItemRecord:
     # Faster than ItemRecord.from_doc at 100,000 items (no dataclasses.fields() per call); the
     # attachments list is copied so a caller can never change the stored document.
     values = {name: doc[name] for name in _ITEM_FIELDS if name in doc}
     values["attachments"] = list(values.get("attachments") or [])
-    return ItemRecord(**values)
+    try:
+        return ItemRecord(**values)
+    except TypeError:
+        raise _invalid("item", ItemRecord, doc) from None
 
 
 def _meeting_record(doc: dict[str, Any]) -> MeetingRecord:
     values = {name: doc[name] for name in _MEETING_FIELDS if name in doc}
     values["participants"] = list(values.get("participants") or [])
-    return MeetingRecord(**values)
+    try:
+        return MeetingRecord(**values)
+    except TypeError:
+        raise _invalid("meeting", MeetingRecord, doc) from None
 
 
 def _newest_first(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -101,7 +101,7 @@ def read_document(path: str | Path) -> str:
     promised = _PROMISED.get(path.suffix.lower())
     if kind == "empty":
         raise ParseError(f"{path}: empty file")
-    if promised and kind != promised:
+    if promised and kind not in (promised, "text"):  # the content decides, not the name
         raise ParseError(f"{path}: named {path.suffix} but is {_describe(kind)}")
     if kind == "pdf":
         text = pdf_text(data, path)

@@ -23,6 +23,26 @@ log = logging.getLogger(__name__)
 
 Loader = Callable[[Path], Meeting]
 
+
+@dataclass(frozen=True)
+class Progress:
+    """Where an ingest run is, for whoever shows it (the CLI draws a bar; store/ draws nothing).
+
+    ``stage`` is ``"read"`` (about to read ``path``, file ``done + 1`` of ``total``) or
+    ``"write"`` (every file read; the store is being written). Sizes are in bytes, so one large
+    file weighs as much as many small ones.
+    """
+
+    stage: str
+    done: int
+    total: int
+    bytes_done: int
+    bytes_total: int
+    path: Path | None = None
+
+
+ProgressCallback = Callable[[Progress], None]
+
 # Found while walking a folder, these are never minutes: the store itself, its lock and temporary
 # files, code, images and archives. Anything else is handed to the loader, which decides by
 # content (a PDF saved as ".txt" is still read as a PDF). A file named explicitly is always tried.
@@ -123,18 +143,31 @@ def _load(loader: Loader, path: Path) -> tuple[Meeting | None, str]:
         return None, f"internal error: {type(exc).__name__}: {exc}"
 
 
-def ingest_paths(store: Store, paths: Iterable[str | Path],
-                 loader: Loader | None = None) -> IngestSummary:
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def ingest_paths(store: Store, paths: Iterable[str | Path], loader: Loader | None = None,
+                 progress: ProgressCallback | None = None) -> IngestSummary:
     """Load every file under ``paths`` and ingest all meetings in one transaction.
 
     Two files for the same meeting (same body and date): the later one in scan order wins (a
     later argument, or later in a folder's sorted order), and the earlier file is reported in
-    ``skipped`` as superseded, so nothing disappears silently.
+    ``skipped`` as superseded, so nothing disappears silently. ``progress`` is called before
+    each file is read and once before the store is written.
     """
     load = loader or default_loader()
     files, skipped = scan_paths(paths)
+    sizes = [_size(path) for path in files]
+    total_bytes, done_bytes = sum(sizes), 0
     chosen: dict[str, tuple[Path, Meeting]] = {}
-    for path in files:
+    for index, path in enumerate(files):
+        if progress:
+            progress(Progress("read", index, len(files), done_bytes, total_bytes, path))
+        done_bytes += sizes[index]
         meeting, reason = _load(load, path)
         if meeting is None:
             skipped.append((str(path), reason))
@@ -146,5 +179,7 @@ def ingest_paths(store: Store, paths: Iterable[str | Path],
             reason = f"same meeting ({meeting.meeting_id}) as {path}, which is used instead"
             skipped.append((str(previous[0]), reason))
         chosen[meeting.meeting_id] = (path, meeting)
+    if progress:
+        progress(Progress("write", len(files), len(files), total_bytes, total_bytes))
     report = store.ingest([meeting for _, meeting in chosen.values()])
     return IngestSummary(report=report, files=len(files), skipped=skipped)

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +17,6 @@ from tests.slack_stub import SlackStub
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "examples" / "minutes"
-GENERATOR = REPO.parent / "shared" / "tools" / "gen_minutes.py"
 
 SLACK_TOKEN = "xoxb-test-0000-secret-bot-token"
 SIGNING_SECRET = "test-signing-secret-0000"
@@ -27,13 +24,17 @@ APP_TOKEN = "xapp-test-0000-secret-app-token"
 
 # Variables read by bot/config.py (and Slack's SDKs) that must never leak into a test.
 _ENV_PREFIXES = ("SLACK_", "INLINE_CASE_", "NOTIFY_", "MINUTES_", "REFERAT_")
+_ENV_NAMES = ("LOG_LEVEL", "PORT", "HTTPS_PROXY", "https_proxy")
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No real setting reaches a test: not from the shell, not from a ``.env`` in the checkout
+    (``bot.config.CHECKOUT`` points at an empty folder during tests)."""
     for name in list(os.environ):
-        if name.startswith(_ENV_PREFIXES):
+        if name.startswith(_ENV_PREFIXES) or name in _ENV_NAMES:
             monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("bot.config.CHECKOUT", tmp_path_factory.getbasetemp() / "no-checkout")
 
 
 @pytest.fixture(scope="session")
@@ -96,9 +97,28 @@ def bot_ctx(slack_stub: SlackStub, sample_store, sample_store_path: Path):
 @pytest.fixture(scope="session")
 def generated_1000(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder of 1,000 synthetic meetings (written once per session) to mix real minutes into."""
-    if not GENERATOR.exists():
-        pytest.skip(f"corpus generator not found: {GENERATOR}")
+    from bench.corpus import write_corpus
+
     out = tmp_path_factory.mktemp("generated")
-    subprocess.run([sys.executable, str(GENERATOR), str(out), "--meetings", "1000"],
-                   check=True, capture_output=True)
+    write_corpus(out, 1000)
     return out
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """A skipped test counts as failed: every test must run from a fresh clone, so a skip means
+    something the suite needs is missing (a file, a font, a package), and CI must say so."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped, which this suite does not allow: {reason}"
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    """A module skipped as a whole (``pytest.importorskip`` at import) fails the same way."""
+    if report.skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        report.outcome = "failed"
+        report.longrepr = f"skipped, which this suite does not allow: {reason}"

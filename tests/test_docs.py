@@ -64,3 +64,25 @@ def test_readme_documents_every_stored_field() -> None:
 
     for name in ItemRecord.__dataclass_fields__:
         assert f"| `{name}` |" in README, name
+
+
+def test_config_variables_are_the_env_example_variables_in_order() -> None:
+    from bot.config import VARIABLES
+
+    documented = re.findall(r"^([A-Z_]+)=(.*)$", ENV_EXAMPLE, flags=re.M)
+    assert list(VARIABLES.items()) == documented
+
+
+def test_readme_sample_answer_is_what_the_console_prints(sample_store) -> None:
+    """The console exchange under "What Referat is", replayed on the samples, word for word."""
+    import io
+
+    from bot.console import PROMPT, chat
+    from store.search import Searcher
+
+    block = re.search(r"```\n(referat> .*?)\n```", README, flags=re.S).group(1)
+    question, *expected = block.splitlines()
+    out = io.StringIO()
+    chat(Searcher(sample_store), io.StringIO(question.removeprefix(PROMPT) + "\nquit\n"), out)
+    answer = out.getvalue().split(PROMPT)[1].strip("\n")
+    assert answer.splitlines() == expected

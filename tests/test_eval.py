@@ -1,4 +1,5 @@
-"""Every shared evaluation question, over the samples alone and with 1,000 generated meetings."""
+"""Every question about the bundled samples, over the samples alone and with 1,000 generated
+meetings mixed in."""
 
 import json
 from pathlib import Path
@@ -10,13 +11,11 @@ from store.ingest import ingest_paths
 from store.search import Searcher
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
 SAMPLES = ROOT / "examples" / "minutes"
-QUESTIONS = SHARED / "eval" / "questions.jsonl"
+QUESTIONS = ROOT / "examples" / "questions.jsonl"
 
 QS = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
-      if line.strip()] if QUESTIONS.exists() else []
-pytestmark = pytest.mark.skipif(not QS, reason="shared evaluation questions not found")
+      if line.strip()]
 
 
 def _norm(case: str | None) -> str | None:
