@@ -24,9 +24,13 @@ Why the file is handled with this much care:
   ``stat`` when nothing changed.
 * **Threads.** The bot runs handlers in threads; an ``RLock`` guards the in-memory state.
 
+    >>> from store.records import Item, Meeting
     >>> store = Store(None)                 # in memory; Store("data/referat.json") for a file
-    >>> report = store.ingest([meeting])    # doctest: +SKIP
-    >>> [r.title for r in store.items()]    # doctest: +SKIP
+    >>> meeting = Meeting("Direktionen", "2023-02-20", items=[Item(4, "Plasterordning")])
+    >>> store.ingest([meeting]).items_added
+    1
+    >>> [r.title for r in store.items()]
+    ['Plasterordning']
 """
 
 from __future__ import annotations

@@ -4,8 +4,10 @@ Every file is read on its own and a file that cannot be read is reported, never 
 PDF in a folder of a thousand must not lose the other 999. Everything that loaded is then written
 in ONE :meth:`Store.ingest` call, so the store file is written once per run.
 
-    >>> summary = ingest_paths(Store("data/referat.json"), ["minutes/"])   # doctest: +SKIP
-    >>> summary.report.added, summary.skipped                               # doctest: +SKIP
+    >>> samples = Path(__file__).resolve().parents[1] / "examples" / "minutes"
+    >>> summary = ingest_paths(Store(None), [samples])     # Store("data/referat.json") for a file
+    >>> len(summary.report.added), summary.skipped
+    (2, [])
 """
 
 from __future__ import annotations

@@ -2,12 +2,12 @@
 
 Both sources end in :func:`store.ingest.ingest_paths`, exactly as ``referat ingest`` does, so a
 file dropped into the folder, downloaded from the feed or ingested by hand is stored the same way.
-Neither knows anything of Slack: the notifier reads what changed from the store itself.
+Neither knows anything of Slack: the notifier reads what changed from the store itself::
 
-    >>> watcher = FolderWatcher(store, "incoming/")        # doctest: +SKIP
-    >>> watcher.poll()          # call every few seconds     # doctest: +SKIP
-    >>> feed = FeedPoller(store, "https://example.dk/referater.rss", interval=900)  # doctest: +SKIP
-    >>> if feed.due(): feed.poll()                           # doctest: +SKIP
+    watcher = FolderWatcher(store, "incoming/")
+    watcher.poll()          # call every few seconds
+    feed = FeedPoller(store, "https://example.dk/referater.rss", interval=900)
+    if feed.due(): feed.poll()
 
 Every failure here is logged and retried later; nothing raises out of ``poll()`` for a bad file
 or a bad response, because one broken PDF or one server hiccup must not stop the bot.
