@@ -13,14 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.slack_stub import SlackStub
-
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "examples" / "minutes"
-
-SLACK_TOKEN = "xoxb-test-0000-secret-bot-token"
-SIGNING_SECRET = "test-signing-secret-0000"
-APP_TOKEN = "xapp-test-0000-secret-app-token"
+from tests.helpers import SAMPLES, SlackStub, slack_settings
 
 # Variables read by bot/config.py (and Slack's SDKs) that must never leak into a test.
 _ENV_PREFIXES = ("SLACK_", "INLINE_CASE_", "NOTIFY_", "MINUTES_", "REFERAT_")
@@ -70,20 +63,6 @@ def slack_stub() -> Iterator[SlackStub]:
     """Slack's Web API, played on a free loopback port; records every call."""
     with SlackStub() as stub:
         yield stub
-
-
-def slack_settings(stub: SlackStub, db_path: Path, **overrides):
-    """Settings for a bot talking to ``stub`` (HTTP mode unless ``slack_app_token`` is given)."""
-    from bot.config import Settings
-
-    values = {
-        "db_path": db_path,
-        "slack_bot_token": SLACK_TOKEN,
-        "slack_signing_secret": SIGNING_SECRET,
-        "slack_api_url": stub.api_url,
-    }
-    values.update(overrides)
-    return Settings(**values)
 
 
 @pytest.fixture

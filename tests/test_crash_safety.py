@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from store.db import Store
-from tests.test_db import make_meeting
+from tests.helpers import make_meeting
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 BIG_INGEST = textwrap.dedent("""
     import sys
     from store.db import Store
-    from tests.test_db import make_meeting
+    from tests.helpers import make_meeting
     path, count = sys.argv[1], int(sys.argv[2])
     meetings = [make_meeting(n, body="Teknik- og Miljøudvalget", items=10) for n in range(count)]
     for meeting in meetings:
@@ -37,7 +37,7 @@ BIG_INGEST = textwrap.dedent("""
 SMALL_WRITES = textwrap.dedent("""
     import sys
     from store.db import Store
-    from tests.test_db import make_meeting
+    from tests.helpers import make_meeting
     path, body, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store = Store(path)
     for n in range(count):

@@ -86,3 +86,21 @@ def test_readme_sample_answer_is_what_the_console_prints(sample_store) -> None:
     chat(Searcher(sample_store), io.StringIO(question.removeprefix(PROMPT) + "\nquit\n"), out)
     answer = out.getvalue().split(PROMPT)[1].strip("\n")
     assert answer.splitlines() == expected
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared helpers live in tests/helpers.py; a test module never imports a test module or
+    the conftest, so each can be read (and moved) on its own."""
+    import ast
+
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                assert not name.startswith(("tests.test_", "tests.conftest")), (path.name, name)

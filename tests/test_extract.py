@@ -16,7 +16,7 @@ import pytest
 from store.clean import normalise_chars, rebuild_paragraphs
 from store.extract import NeedsOCR, load_meeting, read_document, sniff
 from store.records import ParseError
-from tests import docmaker
+from tests.helpers import docmaker
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples" / "minutes").glob("*.txt"))
 SAMPLE_IDS = [p.stem for p in SAMPLES]

@@ -15,7 +15,7 @@ import pytest
 
 from store.db import Store
 from store.sources import FEED_TABLE, FeedPoller, parse_feed
-from tests.test_sources import meeting_id, minutes_text
+from tests.helpers import meeting_id, minutes_text
 
 ETAG = '"feed-v1"'
 LAST_MODIFIED = "Mon, 06 Mar 2023 10:00:00 GMT"

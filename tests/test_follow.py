@@ -19,11 +19,23 @@ from bot.follow import (
 )
 from bot.notify import DM_SENT
 from store.db import Store
-from tests.conftest import SIGNING_SECRET
-from tests.slack_helpers import block_action_payload, interaction_body, post_signed, start_http_bot
-from tests.slack_stub import SlackStub
-from tests.test_notify import CHANNEL, blocks_of, drop, make_ctx, make_notifier, posts, tick
-from tests.test_sources import meeting_id, minutes_text
+from tests.helpers import (
+    CHANNEL,
+    SIGNING_SECRET,
+    SlackStub,
+    block_action_payload,
+    blocks_of,
+    drop,
+    interaction_body,
+    make_ctx,
+    make_notifier,
+    meeting_id,
+    minutes_text,
+    post_signed,
+    posts,
+    start_http_bot,
+    tick,
+)
 
 ALICE = "U0ALICE"
 BOB = "U0BOB"

@@ -11,7 +11,7 @@ import pytest
 from store.db import Store
 from store.ingest import NO_SUCH_FILE, collect_files, default_loader, ingest_paths, scan_paths
 from store.records import Meeting, ParseError
-from tests.test_db import make_meeting
+from tests.helpers import make_meeting
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "examples" / "minutes"

@@ -21,17 +21,20 @@ import pytest
 from bot.context import BotContext
 from store.db import Store
 from store.parse import parse_text
-from tests.conftest import SIGNING_SECRET, SLACK_TOKEN, slack_settings
-from tests.slack_helpers import (
+from tests.helpers import (
+    BOT_USER_ID,
+    SIGNING_SECRET,
+    SLACK_TOKEN,
+    SlackStub,
     block_action_payload,
     command_body,
     event_body,
     interaction_body,
     post_signed,
     sign,
+    slack_settings,
     start_http_bot,
 )
-from tests.slack_stub import BOT_USER_ID, SlackStub
 
 BOT = f"<@{BOT_USER_ID}>"
 PLASTER = "what was decided on the plaster scheme?"
@@ -286,7 +289,7 @@ def test_unverified_requests_are_rejected(base_url: str, slack_stub: SlackStub,
     elif problem == "tampered":
         headers.update(sign(body, SIGNING_SECRET))
         body = body.replace(b"plaster", b"plasters")
-    from tests.slack_helpers import post
+    from tests.helpers import post
 
     reply = post(base_url + "/slack/events", body, headers)
     assert reply.status == 401

@@ -15,9 +15,15 @@ import pytest
 
 from bot.config import ConfigError, Settings
 from bot.runner import run
-from tests.conftest import REPO, SIGNING_SECRET, SLACK_TOKEN
-from tests.slack_helpers import event_body, post_signed
-from tests.slack_stub import BOT_USER_ID, SlackStub
+from tests.helpers import (
+    BOT_USER_ID,
+    REPO,
+    SIGNING_SECRET,
+    SLACK_TOKEN,
+    SlackStub,
+    event_body,
+    post_signed,
+)
 
 
 def free_port() -> int:

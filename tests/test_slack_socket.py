@@ -23,9 +23,14 @@ from bot.context import BotContext
 from bot.runner import socket_mode_handler
 from bot.slack_app import build_app
 from store.db import Store
-from tests.conftest import APP_TOKEN, slack_settings
-from tests.slack_helpers import command_body, event_body
-from tests.slack_stub import BOT_USER_ID, SlackStub
+from tests.helpers import (
+    APP_TOKEN,
+    BOT_USER_ID,
+    SlackStub,
+    command_body,
+    event_body,
+    slack_settings,
+)
 
 
 class SocketModeServer:
