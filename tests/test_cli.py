@@ -367,3 +367,20 @@ def test_smoke_the_installed_command_in_a_subprocess(tmp_path: Path) -> None:
                          capture_output=True, text=True, env=env, cwd=tmp_path, timeout=120)
     assert ask.returncode == 0, ask.stderr
     assert json.loads(ask.stdout)["results"][0]["case_number"] == "326-2015-47221"
+
+
+def test_unreachable_slack_through_a_proxy_names_it_masked(cli, loaded: str,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-unreachable")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-test-unreachable")
+    monkeypatch.setenv("HTTPS_PROXY", f"http://kommune:hemmelig@127.0.0.1:{port}")
+    monkeypatch.setenv("NO_PROXY", "")
+    code, _, err = cli("run", "--db", loaded)
+    assert code == 2
+    assert f"through the proxy HTTPS_PROXY=http://kommune:***@127.0.0.1:{port}" in err
+    assert "hemmelig" not in err

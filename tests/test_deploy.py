@@ -63,7 +63,7 @@ def _containerfile() -> list[tuple[str, str]]:
 
 def test_containerfile_builds_from_pyproject_as_non_root_with_the_store_on_a_volume() -> None:
     steps = _containerfile()
-    copied = [value.split()[0] for kind, value in steps if kind == "COPY"]
+    copied = [source for kind, value in steps if kind == "COPY" for source in value.split()[:-1]]
     assert "pyproject.toml" in copied
     for source in copied:
         assert (ROOT / source).exists(), source
@@ -89,3 +89,16 @@ def test_deploy_comments_name_only_real_commands() -> None:
                                  r"show|meetings|config)\b[^\n#]*)", path.read_text()):
             words = ["referat", *shlex.split(match.group(1))]
             _parses(words)
+
+
+def test_containerfile_copies_everything_the_package_build_needs() -> None:
+    """``pip install .`` inside the image sees only what was copied: the readme pyproject names
+    and every package root it includes must be among it."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    copied = {source for kind, value in _containerfile() if kind == "COPY"
+              for source in value.split()[:-1]}
+    assert project["project"]["readme"] in copied
+    for pattern in project["tool"]["setuptools"]["packages"]["find"]["include"]:
+        assert pattern.rstrip("*") in copied, pattern
