@@ -22,7 +22,7 @@ from typing import TextIO
 
 from store.records import ReferatError
 
-from .config import DEFAULT, ConfigError, Loaded, describe, load_settings
+from .config import DEFAULT, ENVIRONMENT, ConfigError, Loaded, describe, load_settings
 
 log = logging.getLogger("referat")
 
@@ -52,8 +52,9 @@ class Context:
         origin = self.loaded.origin("REFERAT_DB")
         if origin == DEFAULT:
             return f"the default, relative to the working folder {Path.cwd()}"
-        return f"REFERAT_DB from the {origin}" if origin == "environment" else \
-            f"REFERAT_DB from {origin}"
+        if origin == ENVIRONMENT:
+            return "REFERAT_DB from the environment"
+        return f"REFERAT_DB from {origin}"
 
 
 class NoStore(ReferatError):

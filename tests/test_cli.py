@@ -384,3 +384,10 @@ def test_unreachable_slack_through_a_proxy_names_it_masked(cli, loaded: str,
     assert code == 2
     assert f"through the proxy HTTPS_PROXY=http://kommune:***@127.0.0.1:{port}" in err
     assert "hemmelig" not in err
+
+
+def test_a_missing_store_from_env_file_names_that_file(cli, tmp_path: Path) -> None:
+    Path(".env").write_text(f"REFERAT_DB={tmp_path / 'gone.json'}\n", encoding="utf-8")
+    code, _, err = cli("meetings")
+    assert code == 2
+    assert f"no store at {tmp_path / 'gone.json'} (REFERAT_DB from {Path.cwd() / '.env'})" in err
