@@ -22,6 +22,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_sdk.errors import SlackApiError
 from waitress import create_server, wasyncore
 
 from .config import ConfigError, Settings
@@ -115,6 +116,10 @@ def _run_socket_mode(app: App, settings: Settings) -> None:
         handler.connect()
     except OSError as exc:  # URLError and socket errors: a proxy or firewall in the way
         raise SlackUnreachable.from_error(settings, exc) from None
+    except SlackApiError as exc:  # apps.connections.open refused the app-level token
+        error = exc.response.get("error", "apps.connections.open failed")
+        raise ConfigError(f"Slack rejected SLACK_APP_TOKEN ({error}): it must be an app-level "
+                          "token (xapp-…) with the connections:write scope") from None
     log.info("referat: connected to Slack in Socket Mode")
     try:
         threading.Event().wait()

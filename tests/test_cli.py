@@ -391,3 +391,16 @@ def test_a_missing_store_from_env_file_names_that_file(cli, tmp_path: Path) -> N
     code, _, err = cli("meetings")
     assert code == 2
     assert f"no store at {tmp_path / 'gone.json'} (REFERAT_DB from {Path.cwd() / '.env'})" in err
+
+
+def test_a_refused_app_token_is_a_one_line_error(cli, loaded: str, slack_stub,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    slack_stub.responses["apps.connections.open"] = {"ok": False, "error": "invalid_auth"}
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test-0000")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-test-refused")
+    monkeypatch.setenv("SLACK_API_URL", slack_stub.api_url)
+    code, _, err = cli("run", "--db", loaded)
+    assert code == 2
+    assert err.strip().splitlines() == [
+        "referat: Slack rejected SLACK_APP_TOKEN (invalid_auth): it must be an app-level token "
+        "(xapp-…) with the connections:write scope"]

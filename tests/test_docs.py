@@ -104,3 +104,11 @@ def test_no_test_module_imports_another() -> None:
                 continue
             for name in names:
                 assert not name.startswith(("tests.test_", "tests.conftest")), (path.name, name)
+
+
+def test_documented_defaults_are_the_defaults_in_effect() -> None:
+    """Settings read from nothing equal settings read from every documented default, so
+    `referat config` never shows a default the code does not use."""
+    from bot.config import VARIABLES
+
+    assert Settings.from_env({}) == Settings.from_env(VARIABLES)
