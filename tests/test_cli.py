@@ -404,3 +404,14 @@ def test_a_refused_app_token_is_a_one_line_error(cli, loaded: str, slack_stub,
     assert err.strip().splitlines() == [
         "referat: Slack rejected SLACK_APP_TOKEN (invalid_auth): it must be an app-level token "
         "(xapp-…) with the connections:write scope"]
+
+
+def test_a_record_with_a_wrong_type_is_named_with_the_field(cli, loaded: str) -> None:
+    data = json.loads(Path(loaded).read_text(encoding="utf-8"))
+    doc = next(d for d in data["items"].values() if d.get("case_number") == PLASTER)
+    doc["item_number"] = "fire"
+    Path(loaded).write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = cli("ask", "--db", loaded, "plaster")
+    assert code == 2 and "internal error" not in err
+    assert "item Direktionen|2023-02-20 item fire fails validation: field 'item_number' is str, " \
+           "expected int or null" in err
