@@ -82,13 +82,28 @@ def test_containerfile_builds_from_pyproject_as_non_root_with_the_store_on_a_vol
     assert _parses(words).mode == "socket"
 
 
-def test_deploy_comments_name_only_real_commands() -> None:
-    """Every ``referat …`` command line in the deploy files' comments parses."""
-    for path in DEPLOY.iterdir():
-        for match in re.finditer(r"\breferat\b((?: --?[\w-]+(?: [^\s#]+)?)* (?:ingest|run|ask|"
-                                 r"show|meetings|config)\b[^\n#]*)", path.read_text()):
-            words = ["referat", *shlex.split(match.group(1))]
-            _parses(words)
+_COMMAND_LINE = re.compile(r"\bbin/referat\b((?: --?[\w-]+(?: [^\s#`]+)?)* (?:ingest|run|ask|"
+                           r"show|meetings|config)\b[^\n#`]*)")
+
+
+def _service_steps() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("## Install as a service")
+    return readme[start:readme.index("\n## ", start + 1)]
+
+
+def test_deploy_files_and_readme_steps_name_only_real_commands() -> None:
+    """Every ``…/bin/referat …`` command in the deploy files and the README's service steps
+    parses, and every variable the steps ask to fill in exists."""
+    texts = [path.read_text(encoding="utf-8") for path in DEPLOY.iterdir()] + [_service_steps()]
+    found = 0
+    for text in texts:
+        for match in _COMMAND_LINE.finditer(text):
+            _parses(["referat", *shlex.split(match.group(1))])
+            found += 1
+    assert found >= 4
+    for name in re.findall(r"`([A-Z_]{4,})(?:=[^`]*)?`", _service_steps()):
+        assert name in VARIABLES, name
 
 
 def test_containerfile_copies_everything_the_package_build_needs() -> None:
