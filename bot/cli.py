@@ -33,12 +33,23 @@ def _open_store(settings: Settings, db: str | None):
     return Store(Path(db) if db else settings.db_path)
 
 
+def _positive_mb(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"expected a size in MB above 0, got {value!r}")
+    return number
+
+
 def cmd_ingest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Ingest files and folders; exit 2 only when no file could be used at all."""
-    from store.ingest import ingest_paths
+    from store.ingest import SizePolicy, ingest_paths
 
     store = _open_store(settings, args.db)
-    summary = ingest_paths(store, args.paths)
+    policy = SizePolicy(args.max_size) if args.max_size else settings.size_policy
+    summary = ingest_paths(store, args.paths, policy=policy)
     report = summary.report
     print(
         f"meetings: {len(report.added)} added, {len(report.updated)} updated, "
@@ -153,6 +164,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "into the store. Files that cannot be read are reported and skipped.")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--db", help=db_help)
+    p.add_argument("--max-size", type=_positive_mb, metavar="MB",
+                   help="most text a file may hold, in MB (default $MINUTES_MAX_SIZE_MB, else 5); "
+                   "PDF and Word files may be ten times that on disk")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("ask", help="ask a question or look up a case number",

@@ -224,7 +224,7 @@ def _item_record(doc: dict[str, Any]) -> ItemRecord:
     # attachments list is copied so a caller can never change the stored document.
     values = {name: doc[name] for name in _ITEM_FIELDS if name in doc}
     values["attachments"] = list(values.get("attachments") or [])
-    return ItemRecord(**values)
+    return ItemRecord(**values).public()  # a closed item leaves the store by its title only
 
 
 def _meeting_record(doc: dict[str, Any]) -> MeetingRecord:

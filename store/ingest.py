@@ -10,6 +10,7 @@ in ONE :meth:`Store.ingest` call, so the store file is written once per run.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -33,6 +34,39 @@ SKIP_SUFFIXES = frozenset({
 })
 
 NO_SUCH_FILE = "no such file or directory"
+
+
+@dataclass(frozen=True)
+class SizePolicy:
+    """How large a minutes file may be, the same for every intake (``referat ingest``, the
+    watched folder, the feed).
+
+    ``max_text_mb`` bounds the text a file holds, which is what parsing and every later question
+    cost: real minutes hold well under 1 MB, a year's worth of one board a few. A PDF or Word
+    file may be up to :data:`FILE_BYTES_PER_TEXT_BYTE` times larger than that on disk (it also
+    carries fonts, images and layout); a bigger file is refused before it is opened.
+    """
+
+    max_text_mb: float = 5.0
+
+    @property
+    def max_text_chars(self) -> int:
+        return int(self.max_text_mb * 1_000_000)
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_text_mb * 1_000_000 * FILE_BYTES_PER_TEXT_BYTE)
+
+    def refusal(self, size: int) -> str:
+        """Why a file of ``size`` bytes is refused, or "" if it may be read."""
+        if size <= self.max_file_bytes:
+            return ""
+        return (f"too large: {size / 1e6:,.1f} MB, the limit is {self.max_file_bytes / 1e6:g} MB "
+                "(raise it with `referat ingest --max-size`)")
+
+
+FILE_BYTES_PER_TEXT_BYTE = 10
+DEFAULT_POLICY = SizePolicy()
 
 
 @dataclass
@@ -95,10 +129,11 @@ def collect_files(paths: Iterable[str | Path]) -> list[Path]:
     return scan_paths(paths)[0]
 
 
-def default_loader() -> Loader:
+def default_loader(policy: SizePolicy = DEFAULT_POLICY) -> Loader:
     """Read any supported document if the extractor is installed, else plain text only.
 
-    Imported here, not at module level, so ingest works with just the text parser.
+    Imported here, not at module level, so ingest works with just the text parser. The loader
+    refuses a document holding more text than ``policy`` allows, before parsing it.
     """
     try:
         from store.extract import load_meeting
@@ -106,12 +141,15 @@ def default_loader() -> Loader:
         from store.parse import parse_file
 
         return parse_file
-    return load_meeting
+    return functools.partial(load_meeting, max_text_chars=policy.max_text_chars)
 
 
-def _load(loader: Loader, path: Path) -> tuple[Meeting | None, str]:
+def _load(loader: Loader, path: Path, policy: SizePolicy) -> tuple[Meeting | None, str]:
     """One file: the meeting, or None and the reason it was skipped."""
     try:
+        refusal = policy.refusal(path.stat().st_size)
+        if refusal:
+            return None, f"{path}: {refusal}"
         return loader(path), ""
     except ParseError as exc:
         return None, str(exc)
@@ -124,18 +162,21 @@ def _load(loader: Loader, path: Path) -> tuple[Meeting | None, str]:
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path],
-                 loader: Loader | None = None) -> IngestSummary:
+                 loader: Loader | None = None,
+                 policy: SizePolicy = DEFAULT_POLICY) -> IngestSummary:
     """Load every file under ``paths`` and ingest all meetings in one transaction.
+
+    A file larger than ``policy`` allows is skipped with the reason, whatever the loader.
 
     Two files for the same meeting (same body and date): the later one in scan order wins (a
     later argument, or later in a folder's sorted order), and the earlier file is reported in
     ``skipped`` as superseded, so nothing disappears silently.
     """
-    load = loader or default_loader()
+    load = loader or default_loader(policy)
     files, skipped = scan_paths(paths)
     chosen: dict[str, tuple[Path, Meeting]] = {}
     for path in files:
-        meeting, reason = _load(load, path)
+        meeting, reason = _load(load, path, policy)
         if meeting is None:
             skipped.append((str(path), reason))
             continue

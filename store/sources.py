@@ -33,7 +33,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from store.db import IngestReport, Store
-from store.ingest import IngestSummary, Loader, default_loader, ingest_paths, scan_paths
+from store.ingest import (
+    DEFAULT_POLICY,
+    IngestSummary,
+    Loader,
+    SizePolicy,
+    default_loader,
+    ingest_paths,
+    scan_paths,
+)
 from store.records import Meeting
 
 log = logging.getLogger(__name__)
@@ -120,10 +128,12 @@ class FolderWatcher:
         loader: Loader | None = None,
         settle_seconds: float = SETTLE_SECONDS,
         clock: Callable[[], float] = time.time,
+        policy: SizePolicy = DEFAULT_POLICY,
     ) -> None:
         self.store = store
         self.folder = Path(folder)
         self._loader = loader
+        self.policy = policy
         self.settle_seconds = settle_seconds
         self._clock = clock
         self._seen: dict[Path, _Signature] = {}  # signature at the previous poll
@@ -165,8 +175,9 @@ class FolderWatcher:
             del self._done[gone]
         if not ready:
             return result
-        recorder = _RecordingLoader(self._loader or default_loader())
-        summary: IngestSummary = ingest_paths(self.store, ready, loader=recorder)
+        recorder = _RecordingLoader(self._loader or default_loader(self.policy))
+        summary: IngestSummary = ingest_paths(self.store, ready, loader=recorder,
+                                              policy=self.policy)
         reasons = dict(summary.skipped)
         for path in ready:
             self._done[path] = current[path]
