@@ -139,12 +139,15 @@ class Notifier:
         self._retry_at = 0.0  # time.monotonic() before which nothing is posted
         self._settled_revision: int | None = None  # store revision with nothing left to send
         if watcher is None and settings.minutes_dir is not None:
-            watcher = FolderWatcher(ctx.store, settings.minutes_dir)
+            watcher = FolderWatcher(ctx.store, settings.minutes_dir,
+                                    policy=settings.size_policy)
         if feed is None and settings.minutes_feed_url:
             try:
                 feed = FeedPoller(ctx.store, settings.minutes_feed_url,
                                   interval=max(settings.minutes_feed_interval,
-                                               MIN_FEED_INTERVAL))
+                                               MIN_FEED_INTERVAL),
+                                  allow_hosts=settings.minutes_feed_allow_hosts,
+                                  policy=settings.size_policy)
             except ValueError as exc:
                 raise ConfigError(f"MINUTES_FEED_URL: {exc}") from None
         self.watcher = watcher
@@ -175,6 +178,8 @@ class Notifier:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        if self.feed is not None:
+            self.feed.wait(timeout)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -222,11 +227,10 @@ class Notifier:
                 self.watcher.poll()
             except Exception:
                 log.exception("polling the watched folder %s failed", self.watcher.folder)
-        if self.feed is not None and self.feed.due():
-            try:
-                self.feed.poll()
-            except Exception:
-                log.exception("polling the feed %s failed", self.feed.url)
+        if self.feed is not None:
+            # In its own thread: a slow server never delays the folder or the announcements.
+            # What it ingests is announced by a later tick, like a CLI ingest.
+            self.feed.poll_in_background()
 
     # -- bookkeeping ---------------------------------------------------------------------------
 

@@ -83,8 +83,10 @@ def run(settings: Settings) -> None:
         raise ConfigError(
             "SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)"
         )
+    from . import logsafe
     from .slack_app import build_app
 
+    logsafe.install()  # libraries log at DEBUG what must never be written (see bot.logsafe)
     ctx = BotContext.create(settings)
     app = build_app(ctx)
     with _notifier(ctx), _stop_on_sigterm():

@@ -33,6 +33,8 @@ class Route:
     last_modified: str = ""
     delay: float = 0.0
     send_length: bool = True
+    headers: dict[str, str] = field(default_factory=dict)  # e.g. Location for a redirect
+    trickle: float = 0.0  # seconds between the body's bytes
 
 
 @dataclass
@@ -75,15 +77,16 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             if route.last_modified and headers.get("if-modified-since") == route.last_modified:
                 self._reply(304, b"", "", {"Last-Modified": route.last_modified})
                 return
-            extra = {}
+            extra = dict(route.headers)
             if route.etag:
                 extra["ETag"] = route.etag
             if route.last_modified:
                 extra["Last-Modified"] = route.last_modified
-            self._reply(route.status, route.body, route.content_type, extra, route.send_length)
+            self._reply(route.status, route.body, route.content_type, extra, route.send_length,
+                        route.trickle)
 
         def _reply(self, status: int, body: bytes, ctype: str, extra: dict[str, str],
-                   send_length: bool = True) -> None:
+                   send_length: bool = True, trickle: float = 0.0) -> None:
             self.send_response(status)
             if ctype:
                 self.send_header("Content-Type", ctype)
@@ -97,7 +100,12 @@ def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if status != 304:
                 with contextlib.suppress(OSError):  # the client gave up (size cap, timeout)
-                    self.wfile.write(body)
+                    if not trickle:
+                        self.wfile.write(body)
+                    for byte in body if trickle else b"":
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(trickle)
 
     return Handler
 
@@ -125,7 +133,10 @@ def store(tmp_path: Path) -> Store:
 
 
 def poller(store: Store, url: str, tmp_path: Path, **kwargs) -> FeedPoller:
+    """A poller allowed to fetch from the loopback test server (internal addresses are
+    refused unless named, as ``MINUTES_FEED_ALLOW_HOSTS`` does)."""
     kwargs.setdefault("timeout", 2.0)
+    kwargs.setdefault("allow_hosts", ("127.0.0.1",))
     return FeedPoller(store, url, download_dir=tmp_path / "downloads", **kwargs)
 
 
@@ -220,7 +231,9 @@ def test_html_listing_failures_are_logged_and_retried_on_the_next_poll(
     server.routes["/files/broken.txt"] = Route(b"oops", status=500)
     server.routes["/files/slow.txt"] = Route(minutes_text(9).encode("utf-8"), delay=1.5)
     server.routes["/files/huge.txt"] = Route(b"x" * 30_000, send_length=False)
-    feed = poller(store, f"{server.base}/referater/", tmp_path, timeout=0.5, max_bytes=20_000)
+    now = [1_000_000.0]
+    feed = poller(store, f"{server.base}/referater/", tmp_path, timeout=0.5, max_bytes=20_000,
+                  wallclock=lambda: now[0])
 
     first = feed.poll()
     assert first.status == "fetched" and first.links == 5
@@ -235,7 +248,8 @@ def test_html_listing_failures_are_logged_and_retried_on_the_next_poll(
     failed = store.state_get(FEED_TABLE, f"file:{server.base}/files/broken.txt")
     assert failed is not None and failed["status"] == "failed" and failed["attempts"] == 1
 
-    # The site recovers: the next poll fetches only what failed, and now it works.
+    # The site recovers: once the back-off has passed, a poll fetches only what failed.
+    now[0] += 300
     server.routes["/files/login.pdf"] = txt(7)  # served as text: the content decides, not the name
     server.routes["/files/broken.txt"] = txt(8)
     server.routes["/files/slow.txt"] = txt(9)

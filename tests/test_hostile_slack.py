@@ -12,6 +12,7 @@ import logging
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -219,3 +220,34 @@ def test_a_request_trickling_in_is_cut_off(base_url: str, slack_stub: SlackStub,
                 closed = True
         assert closed, "the server kept a request that never finished"
         assert time.monotonic() - started < 5
+
+
+# -- 10: the Socket Mode ticket and tokens never reach the log, even at DEBUG ----------------
+
+
+def test_socket_mode_at_debug_logs_no_ticket_and_no_token(slack_stub: SlackStub,
+                                                          sample_store_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import APP_TOKEN, REPO, SLACK_TOKEN
+    from tests.test_slack_run import referat_env
+    from tests.test_slack_socket import SocketModeServer, envelopes
+
+    with SocketModeServer(envelopes(slack_stub)) as server:
+        slack_stub.socket_url = server.url.replace("ticket=test", "ticket=SECRET-TICKET-42")
+        env = referat_env(SLACK_API_URL=slack_stub.api_url, SLACK_BOT_TOKEN=SLACK_TOKEN,
+                          SLACK_APP_TOKEN=APP_TOKEN, REFERAT_DB=str(sample_store_path),
+                          LOG_LEVEL="DEBUG")
+        proc = subprocess.Popen([sys.executable, "-m", "bot", "run"], cwd=REPO, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            server.wait_for_acks({"env-event", "env-command"}, timeout=30)
+            slack_stub.wait_for("chat.postMessage", timeout=15)
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            output, _ = proc.communicate(timeout=20)
+    assert "apps.connections.open" in output  # DEBUG really was on
+    assert "SECRET-TICKET-42" not in output
+    assert SLACK_TOKEN not in output and APP_TOKEN not in output
