@@ -8,6 +8,7 @@ one line on stderr and exit status 2; nothing here prints a traceback unless ``L
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
@@ -129,6 +130,29 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
     return EXIT_OK
 
 
+def cmd_feedback(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Export (JSON lines) or delete the stored 👍/👎 votes, which hold user ids and questions."""
+    from .feedback import delete_feedback, export_feedback
+
+    store = _open_store(settings, args.db)
+    if args.action == "export":
+        for entry in export_feedback(store, user=args.user):
+            print(json.dumps(entry, ensure_ascii=False), file=out)
+        return EXIT_OK
+    if args.user is None and args.before is None and not args.all:
+        raise ConfigError("feedback delete needs --user, --before or --all")
+    deleted = delete_feedback(store, user=args.user, before=args.before)
+    print(f"deleted {deleted} feedback entr{'y' if deleted == 1 else 'ies'}", file=out)
+    return EXIT_OK
+
+
+def _iso_date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Start the bot: Slack when tokens are set, otherwise the console chat.
 
@@ -168,6 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="most text a file may hold, in MB (default $MINUTES_MAX_SIZE_MB, else 5); "
                    "PDF and Word files may be ten times that on disk")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("feedback", help="export or delete the stored 👍/👎 votes",
+                       description="The feedback table holds Slack user ids and their questions. "
+                       "'export' prints it as JSON lines; 'delete' removes entries.")
+    p.add_argument("action", choices=("export", "delete"))
+    p.add_argument("--user", help="only this Slack user id")
+    p.add_argument("--before", type=_iso_date, metavar="DATE",
+                   help="only votes recorded before this date (YYYY-MM-DD; delete only)")
+    p.add_argument("--all", action="store_true", help="delete every vote")
+    p.add_argument("--db", help=db_help)
+    p.set_defaults(func=cmd_feedback)
 
     p = sub.add_parser("ask", help="ask a question or look up a case number",
                        description="Answer a question. With '-' read one question a line "
