@@ -49,8 +49,8 @@ NO_TEXT_LAYER = "no text layer (scanned PDF?) — run OCR first"
 # Bounds on what one document may cost, checked before the expensive part where possible. Real
 # minutes stay far below them; a file past one is refused with a message that says which.
 #: Word: the uncompressed size of all parts together, and of the XML parts python-docx parses.
-DOCX_MAX_TOTAL_BYTES = 150 * 1024 * 1024
-DOCX_MAX_XML_BYTES = 25 * 1024 * 1024
+DOCX_MAX_TOTAL_BYTES = 150_000_000
+DOCX_MAX_XML_BYTES = 25_000_000
 #: Word: a part this much larger than its compressed size is a zip bomb, not a document.
 DOCX_MAX_RATIO = 200
 DOCX_MAX_PARTS = 5000
@@ -142,8 +142,9 @@ class TooLarge(ParseError):
 
 def too_much_text(chars: int, limit: int) -> str:
     """The one wording for text over the size policy's limit."""
-    return (f"too large: {chars / 1e6:.1f} MB of text, the limit is {limit / 1e6:g} MB "
-            "(raise it with `referat ingest --max-size`)")
+    from store.ingest import RAISE_HINT
+
+    return f"too large: {chars / 1e6:.1f} MB of text, the limit is {limit / 1e6:g} MB {RAISE_HINT}"
 
 
 def load_meeting(path: str | Path, *, max_text_chars: int | None = None) -> Meeting:
@@ -200,7 +201,7 @@ def _read_pages(reader, path: Path, max_text_chars: int | None) -> list[str]:
         if max_text_chars is not None and chars > max_text_chars:
             raise TooLarge(f"{path}: {too_much_text(chars, max_text_chars)}")
         if time.monotonic() - started > PDF_MAX_SECONDS:
-            raise TooLarge(f"{path}: took over {PDF_MAX_SECONDS:g} s to read "
+            raise TooLarge(f"{path}: too slow: took over {PDF_MAX_SECONDS:g} s to read "
                            f"({len(pages)} of {count} pages); refused")
     return pages
 
@@ -332,20 +333,21 @@ def _check_docx_size(data: bytes, path: Path) -> None:
     except (zipfile.BadZipFile, ValueError) as exc:
         raise ParseError(f"{path}: damaged Word document ({exc})") from exc
     if len(parts) > DOCX_MAX_PARTS:
-        raise TooLarge(f"{path}: refused: {len(parts):,} parts in the Word file")
+        raise TooLarge(f"{path}: too large: {len(parts):,} parts in the Word file, "
+                       f"the limit is {DOCX_MAX_PARTS:,}")
     total = sum(part.file_size for part in parts)
     if total > DOCX_MAX_TOTAL_BYTES:
-        raise TooLarge(f"{path}: refused: would unpack to {total / 1e6:,.0f} MB, "
+        raise TooLarge(f"{path}: too large: would unpack to {total / 1e6:,.0f} MB, "
                        f"the limit is {DOCX_MAX_TOTAL_BYTES / 1e6:,.0f} MB")
     for part in parts:
         if part.filename.endswith((".xml", ".rels")) and part.file_size > DOCX_MAX_XML_BYTES:
-            raise TooLarge(f"{path}: refused: {part.filename} would unpack to "
+            raise TooLarge(f"{path}: too large: {part.filename} would unpack to "
                            f"{part.file_size / 1e6:,.0f} MB, the limit is "
                            f"{DOCX_MAX_XML_BYTES / 1e6:,.0f} MB")
         ratio = part.file_size / max(part.compress_size, 1)
         if part.file_size > 1024 * 1024 and ratio > DOCX_MAX_RATIO:
             raise TooLarge(f"{path}: refused: {part.filename} expands {ratio:,.0f} times "
-                           "(a zip bomb?)")
+                           f"(a zip bomb?), the limit is {DOCX_MAX_RATIO}")
 
 
 def _page_breaks(element) -> tuple[bool, bool]:

@@ -57,15 +57,28 @@ class SizePolicy:
     def max_file_bytes(self) -> int:
         return int(self.max_text_mb * 1_000_000 * FILE_BYTES_PER_TEXT_BYTE)
 
-    def refusal(self, size: int) -> str:
-        """Why a file of ``size`` bytes is refused, or "" if it may be read."""
-        if size <= self.max_file_bytes:
+    def refusal(self, path: Path) -> str:
+        """Why ``path`` is refused before it is read, or "" if it may be read.
+
+        A PDF or Word file (by its first bytes) may take :attr:`max_file_bytes`; any other file
+        is text, whose size on disk is its text, so :attr:`max_text_chars` applies at once.
+        """
+        size = path.stat().st_size
+        if size <= self.max_text_chars:
             return ""
-        return (f"too large: {size / 1e6:,.1f} MB, the limit is {self.max_file_bytes / 1e6:g} MB "
-                "(raise it with `referat ingest --max-size`)")
+        with path.open("rb") as handle:
+            head = handle.read(1024)
+        if b"%PDF-" in head or head.startswith(b"PK"):
+            if size <= self.max_file_bytes:
+                return ""
+            return (f"too large: {size / 1e6:,.1f} MB, the limit for PDF and Word files is "
+                    f"{self.max_file_bytes / 1e6:g} MB {RAISE_HINT}")
+        return (f"too large: {size / 1e6:,.1f} MB of text, the limit is "
+                f"{self.max_text_chars / 1e6:g} MB {RAISE_HINT}")
 
 
 FILE_BYTES_PER_TEXT_BYTE = 10
+RAISE_HINT = "(raise it with `referat ingest --max-size`)"
 DEFAULT_POLICY = SizePolicy()
 
 
@@ -147,7 +160,7 @@ def default_loader(policy: SizePolicy = DEFAULT_POLICY) -> Loader:
 def _load(loader: Loader, path: Path, policy: SizePolicy) -> tuple[Meeting | None, str]:
     """One file: the meeting, or None and the reason it was skipped."""
     try:
-        refusal = policy.refusal(path.stat().st_size)
+        refusal = policy.refusal(path)
         if refusal:
             return None, f"{path}: {refusal}"
         return loader(path), ""
