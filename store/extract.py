@@ -159,7 +159,7 @@ def pdf_text(data: bytes, path: Path, *, max_text_chars: int | None = None) -> s
     ``max_text_chars``, reading stops as soon as the pages hold more text than that.
     """
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PdfReadError
 
     _quiet_pypdf()
     declared = _declared_pages_in_bytes(data)
@@ -172,6 +172,9 @@ def pdf_text(data: bytes, path: Path, *, max_text_chars: int | None = None) -> s
         pages = _read_pages(reader, path, max_text_chars)
     except ParseError:
         raise
+    except DependencyError as exc:  # pypdf without its AES backend: say what is missing
+        raise ParseError(f"{path}: PDF uses AES encryption; install the cryptography package "
+                         "to read it") from exc
     except PdfReadError as exc:
         raise ParseError(f"{path}: damaged PDF ({exc})") from exc
     except Exception as exc:
@@ -230,13 +233,13 @@ def _open_encrypted(reader, path: Path) -> None:
     those open without asking (RC4 or AES; AES needs the ``cryptography`` package). Only a PDF
     that really asks for a password is reported as encrypted."""
     from pypdf import PasswordType
+    from pypdf.errors import DependencyError
 
     try:
         opened = reader.decrypt("")
+    except DependencyError:
+        raise
     except Exception as exc:
-        if "cryptography" in str(exc):  # a broken install: say what is missing
-            raise ParseError(f"{path}: PDF uses AES encryption; install the cryptography "
-                             "package to read it") from exc
         raise ParseError(f"{path}: damaged or unsupported PDF encryption "
                          f"({type(exc).__name__}: {exc})") from exc
     if opened == PasswordType.NOT_DECRYPTED:

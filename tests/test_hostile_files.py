@@ -101,3 +101,17 @@ def test_only_a_pdf_that_needs_a_password_is_called_encrypted(tmp_path: Path) ->
     locked = hostile_files.encrypted_pdf(plain, tmp_path / "locked.pdf", user_password="pw")
     _, reason = _ingest_one(tmp_path, locked)
     assert reason.endswith("encrypted PDF (a password is needed to open it)")
+
+
+def test_without_its_aes_backend_the_message_says_what_to_install(tmp_path: Path) -> None:
+    plain = hostile_files.text_pdf(tmp_path / "plain.pdf", SAMPLE.read_text(encoding="utf-8"))
+    locked = hostile_files.encrypted_pdf(plain, tmp_path / "aes.pdf")
+    script = (
+        "import sys; sys.modules['cryptography'] = None\n"  # as an install without it
+        "from store.extract import read_document\n"
+        f"read_document({str(locked)!r})\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
+                          text=True, timeout=60)
+    assert "install the cryptography package" in done.stderr
+    assert "damaged" not in done.stderr
