@@ -85,9 +85,10 @@ def test_a_slow_feed_never_delays_the_folder_or_announcements(
     ctx = make_ctx(slack_stub, tmp_path / "referat.json", inbox)
     feed = FeedPoller(ctx.store, f"{server.base}/feed", download_dir=tmp_path / "d",
                       allow_hosts=("127.0.0.1",), timeout=5, deadline=600)
+    make_notifier(ctx).run_once()  # the first start (its baseline) was before the feed was set
     notifier = make_notifier(ctx, feed=feed)
     try:
-        notifier.run_once()  # the baseline; the feed download starts in its own thread
+        notifier.run_once()  # the feed download starts in its own thread
         drop(inbox, "m.txt", minutes_text(7))
         started = time.monotonic()
         for _ in range(3):
@@ -100,6 +101,23 @@ def test_a_slow_feed_never_delays_the_folder_or_announcements(
         server.routes["/slow.txt"] = Route(b"")
         feed.deadline = 0  # let the download thread give up at its next byte
         notifier.stop(timeout=5)
+
+
+def test_on_the_very_first_start_the_feeds_minutes_are_not_announced(
+    server: FeedServer, slack_stub: SlackStub, tmp_path: Path,  # noqa: F811
+) -> None:
+    server.routes["/feed"] = Route(rss(("/m.txt", "1")), content_type=RSS)
+    server.routes["/m.txt"] = txt(6)
+    ctx = make_ctx(slack_stub, tmp_path / "referat.json", None)
+    feed = FeedPoller(ctx.store, f"{server.base}/feed", download_dir=tmp_path / "d",
+                      allow_hosts=("127.0.0.1",))
+    notifier = make_notifier(ctx, feed=feed)
+    for _ in range(3):
+        notifier.run_once()
+    feed.wait(5)
+    notifier.run_once()
+    assert [m.meeting_id for m in ctx.store.meetings()] == [meeting_id(6)]
+    assert posts(slack_stub, CHANNEL) == []
 
 
 # -- 7: broken links do not starve good ones; the feed once per interval --------------------
