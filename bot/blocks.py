@@ -96,7 +96,7 @@ def escape_mrkdwn(text: str) -> str:
     >>> escape_mrkdwn("Hi <!channel> & <@U123>\u202e")
     'Hi &lt;!channel&gt; &amp; &lt;@U123&gt;'
     """
-    text = _INVISIBLE.sub("", text)
+    text = _INVISIBLE.sub(lambda m: " " if m.group().isspace() else "", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 

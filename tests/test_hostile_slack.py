@@ -251,3 +251,16 @@ def test_socket_mode_at_debug_logs_no_ticket_and_no_token(slack_stub: SlackStub,
     assert "apps.connections.open" in output  # DEBUG really was on
     assert "SECRET-TICKET-42" not in output
     assert SLACK_TOKEN not in output and APP_TOKEN not in output
+
+
+def test_escape_truncated_never_cuts_an_escape_and_keeps_the_limit() -> None:
+    from bot.blocks import escape_truncated
+
+    for limit in range(2, 40):
+        for text in ("<" * 50, "a&b" * 20, "x <y> & z " * 10, "æ\u202eø" * 30):
+            cut = escape_truncated(text, limit)
+            assert len(cut) <= limit
+            body = cut.removesuffix("…")
+            assert not body.endswith(("&", "&l", "&lt", "&g", "&gt", "&a", "&am", "&amp"))
+            assert "\u202e" not in cut
+    assert escape_truncated("side\fto\rtre", 100) == "side to tre"
