@@ -123,3 +123,17 @@ def test_no_surface_shows_a_closed_items_content(slack_stub: SlackStub, tmp_path
 
     leaks = {name: shown for name, shown in surfaces.items() if SECRET in shown}
     assert not leaks
+
+
+def test_a_closed_item_with_content_is_stored_without_it(tmp_path: Path) -> None:
+    """Whatever a parser hands over for a closed item, its content never reaches the file."""
+    meeting = parse_text(MINUTES, "m.txt")
+    item = meeting.items[1]
+    item.closed = True
+    for name in ("decision", "recommendation", "resume", "presentation", "treatment",
+                 "economy", "text"):
+        setattr(item, name, f"{SECRET} {name}")
+    item.attachments = [SECRET]
+    Store(tmp_path / "referat.json").ingest([meeting])
+    stored = (tmp_path / "referat.json").read_text(encoding="utf-8")
+    assert SECRET not in stored and TITLE in stored and CASE in stored
