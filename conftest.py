@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+# Stand-ins whose fixtures several test modules use (the feed server and its store).
+pytest_plugins = ["tests.feed_server"]
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):

@@ -18,6 +18,7 @@ Slack facts honoured here:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -83,13 +84,36 @@ def _label(lang: str, key: str, fallback: str) -> str:
     return labels(lang).get(key) or fallback
 
 
-def escape_mrkdwn(text: str) -> str:
-    """Escape Slack's three control characters so user or minutes text can never ping or link.
+# Control characters (but tab and newline) and the bidirectional embeddings, overrides and
+# isolates, which can make echoed text read backwards or hide what follows it.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
-    >>> escape_mrkdwn("Hi <!channel> & <@U123>")
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape Slack's three control characters so user or minutes text can never ping or link,
+    and drop control and bidirectional-override characters, which no answer needs.
+
+    >>> escape_mrkdwn("Hi <!channel> & <@U123>\u202e")
     'Hi &lt;!channel&gt; &amp; &lt;@U123&gt;'
     """
+    text = _INVISIBLE.sub(lambda m: " " if m.group().isspace() else "", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_truncated(text: str, limit: int) -> str:
+    """:func:`escape_mrkdwn`, then whitespace folded and cut to ``limit`` characters.
+
+    Cutting after escaping bounds what is sent (2,900 ``<`` would grow fourfold if cut first),
+    and the cut backs off so it never splits an escape such as ``&lt;``.
+    """
+    text = " ".join(escape_mrkdwn(text).split())
+    if len(text) <= limit:
+        return text
+    cut = limit - 1
+    amp = text.rfind("&", max(cut - 5, 0), cut)
+    if amp != -1 and ";" not in text[amp:cut]:
+        cut = amp
+    return text[:cut].rstrip() + "…"
 
 
 def _split(text: str, limit: int) -> list[str]:
@@ -275,7 +299,7 @@ def _truncate_keep_lines(text: str, limit: int) -> str:
 
 def question_context(question: str, lang: str) -> dict:
     """A context block repeating the question (ephemeral slash-command answers)."""
-    text = f"{ui(lang, 'you_asked')}: _{escape_mrkdwn(truncate(question, 2900))}_"
+    text = f"{ui(lang, 'you_asked')}: _{escape_truncated(question, 2900)}_"
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 

@@ -12,6 +12,7 @@ stderr; nothing here prints a traceback unless ``LOG_LEVEL=DEBUG``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import sys
@@ -90,13 +91,15 @@ def _searcher(ctx: Context):
 
 def cmd_ingest(ctx: Context) -> int:
     """Ingest files and folders; exit 2 when nothing was found or no file could be used."""
-    from store.ingest import ingest_paths
+    from store.ingest import SizePolicy, ingest_paths
 
     from .progress import IngestProgress, print_summary
 
     store = _open_store(ctx)
+    settings = ctx.loaded.settings
+    policy = SizePolicy(ctx.args.max_size) if ctx.args.max_size else settings.size_policy
     with IngestProgress(ctx.err) as progress:
-        summary = ingest_paths(store, ctx.args.paths, progress=progress.update)
+        summary = ingest_paths(store, ctx.args.paths, policy=policy, progress=progress.update)
     if summary.files == 0 and not summary.skipped:
         print("referat: no files found in " + ", ".join(ctx.args.paths), file=ctx.err)
         return EXIT_ERROR
@@ -181,6 +184,23 @@ def cmd_config(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_feedback(ctx: Context) -> int:
+    """Export (JSON lines) or delete the stored 👍/👎 votes, which hold user ids and questions."""
+    from .feedback import delete_feedback, export_feedback
+
+    args = ctx.args
+    store = _open_store(ctx)
+    if args.action == "export":
+        for entry in export_feedback(store, user=args.user):
+            print(json.dumps(entry, ensure_ascii=False), file=ctx.out)
+        return EXIT_OK
+    if args.user is None and args.before is None and not args.all:
+        raise ConfigError("feedback delete needs --user, --before or --all")
+    deleted = delete_feedback(store, user=args.user, before=args.before)
+    print(f"deleted {deleted} feedback entr{'y' if deleted == 1 else 'ies'}", file=ctx.out)
+    return EXIT_OK
+
+
 def cmd_run(ctx: Context) -> int:
     """Start the bot: Slack when tokens are set, otherwise the console chat.
 
@@ -226,8 +246,36 @@ class Spec:
     add_arguments: Callable[[argparse.ArgumentParser], None] = lambda p: None
 
 
+def _positive_mb(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = 0.0
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"expected a size in MB above 0, got {value!r}")
+    return number
+
+
+def _iso_date(value: str) -> str:
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a date YYYY-MM-DD, got {value!r}") from None
+
+
 def _ingest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--max-size", type=_positive_mb, metavar="MB",
+                   help="most text a file may hold, in MB (default $MINUTES_MAX_SIZE_MB, else 5); "
+                   "PDF and Word files may be ten times that on disk")
+
+
+def _feedback_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", choices=("export", "delete"))
+    p.add_argument("--user", help="only this Slack user id")
+    p.add_argument("--before", type=_iso_date, metavar="DATE",
+                   help="only votes recorded before this date (YYYY-MM-DD; delete only)")
+    p.add_argument("--all", action="store_true", help="delete every vote")
 
 
 def _ask_args(p: argparse.ArgumentParser) -> None:
@@ -260,6 +308,9 @@ COMMANDS: dict[str, Spec] = {
     "config": Spec(cmd_config, "print the effective settings and where each came from",
                    "Print every setting (secrets masked) and its origin: the environment, "
                    "a .env file, --db, or the default."),
+    "feedback": Spec(cmd_feedback, "export or delete the stored 👍/👎 votes",
+                     "The feedback table holds chat user ids and their questions. "
+                     "'export' prints it as JSON lines; 'delete' removes entries.", _feedback_args),
     "run": Spec(cmd_run, "start the bot (console chat without Slack tokens)",
                 "Start the bot: Socket Mode when SLACK_APP_TOKEN is set, HTTP mode with "
                 "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, otherwise a console chat on the "

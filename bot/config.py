@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from store.ingest import SizePolicy
 from store.records import ReferatError
 
 DEFAULT_DB = "data/referat.json"
@@ -26,6 +27,7 @@ VARIABLES: dict[str, str] = {
     "SLACK_BOT_TOKEN": "", "SLACK_APP_TOKEN": "", "SLACK_SIGNING_SECRET": "",
     "SLACK_API_URL": "", "PORT": "3000", "INLINE_CASE_LOOKUP": "on", "INLINE_CASE_CHANNELS": "",
     "MINUTES_DIR": "", "MINUTES_FEED_URL": "", "MINUTES_FEED_INTERVAL": "900",
+    "MINUTES_FEED_ALLOW_HOSTS": "", "MINUTES_MAX_SIZE_MB": "5",
     "NOTIFY_CHANNEL": "", "NOTIFY_DIGEST": "off",
 }
 SECRETS = frozenset({"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"})
@@ -60,6 +62,19 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _size_mb(name: str, raw: str | None, default: float) -> float:
+    raw = (raw or "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if not value > 0:
+        raise ConfigError(f"{name} must be a size in MB above 0, got {raw!r}")
+    return value
+
+
 def _list(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in (value or "").split(",") if part.strip())
 
@@ -79,6 +94,8 @@ class Settings:
     minutes_dir: Path | None = None
     minutes_feed_url: str = ""
     minutes_feed_interval: int = 900
+    minutes_feed_allow_hosts: tuple[str, ...] = ()
+    minutes_max_size_mb: float = 5.0
     notify_channel: str = ""
     notify_digest: str = "off"
     log_level: str = "INFO"
@@ -91,6 +108,11 @@ class Settings:
     @property
     def socket_mode(self) -> bool:
         return bool(self.slack_app_token)
+
+    @property
+    def size_policy(self) -> SizePolicy:
+        """How large a minutes file may be, for every intake (see :class:`SizePolicy`)."""
+        return SizePolicy(self.minutes_max_size_mb)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -116,6 +138,10 @@ class Settings:
             minutes_dir=Path(minutes_dir) if minutes_dir else None,
             minutes_feed_url=env.get("MINUTES_FEED_URL", "").strip(),
             minutes_feed_interval=_int(env, "MINUTES_FEED_INTERVAL", 900),
+            minutes_feed_allow_hosts=tuple(h.lower() for h in _list(
+                env.get("MINUTES_FEED_ALLOW_HOSTS"))),
+            minutes_max_size_mb=_size_mb("MINUTES_MAX_SIZE_MB",
+                                         env.get("MINUTES_MAX_SIZE_MB"), 5.0),
             notify_channel=env.get("NOTIFY_CHANNEL", "").strip(),
             notify_digest=digest,
             log_level=env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",

@@ -3,8 +3,9 @@
 Each tick (every few seconds, in a background thread) it
 
 1. reloads the store if another process wrote it (``referat ingest`` while the bot runs),
-2. polls the watched folder (``MINUTES_DIR``) and, when its interval has passed, the feed
-   (``MINUTES_FEED_URL``), both of which ingest into the store (:mod:`store.sources`),
+2. polls the watched folder (``MINUTES_DIR``) and, when its interval has passed, starts a poll
+   of the feed (``MINUTES_FEED_URL``) in a thread of its own, so a slow web server never delays
+   the folder or the announcements; both ingest into the store (:mod:`store.sources`),
 3. sends each follower one direct message per new or updated meeting with matching items,
 4. announces every meeting not yet announced in ``NOTIFY_CHANNEL`` -- one post per meeting, a
    short note for changed minutes, or with ``NOTIFY_DIGEST=weekly`` one summary a week.
@@ -139,12 +140,15 @@ class Notifier:
         self._retry_at = 0.0  # time.monotonic() before which nothing is posted
         self._settled_revision: int | None = None  # store revision with nothing left to send
         if watcher is None and settings.minutes_dir is not None:
-            watcher = FolderWatcher(ctx.store, settings.minutes_dir)
+            watcher = FolderWatcher(ctx.store, settings.minutes_dir,
+                                    policy=settings.size_policy)
         if feed is None and settings.minutes_feed_url:
             try:
                 feed = FeedPoller(ctx.store, settings.minutes_feed_url,
                                   interval=max(settings.minutes_feed_interval,
-                                               MIN_FEED_INTERVAL))
+                                               MIN_FEED_INTERVAL),
+                                  allow_hosts=settings.minutes_feed_allow_hosts,
+                                  policy=settings.size_policy)
             except ValueError as exc:
                 raise ConfigError(f"MINUTES_FEED_URL: {exc}") from None
         self.watcher = watcher
@@ -175,6 +179,8 @@ class Notifier:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        if self.feed is not None:
+            self.feed.wait(timeout)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -222,11 +228,19 @@ class Notifier:
                 self.watcher.poll()
             except Exception:
                 log.exception("polling the watched folder %s failed", self.watcher.folder)
-        if self.feed is not None and self.feed.due():
+        if self.feed is None:
+            return
+        if self.store.state_get(ANNOUNCEMENTS, BASELINE_KEY) is None and self.feed.due():
+            # The very first start: what the feed already lists is part of the baseline (not
+            # announced), so this one poll is waited for.
             try:
                 self.feed.poll()
             except Exception:
-                log.exception("polling the feed %s failed", self.feed.url)
+                log.exception("polling the feed %s failed", self.feed.public_url)
+            return
+        # In its own thread: a slow server never delays the folder or the announcements.
+        # What it ingests is announced by a later tick, like a CLI ingest.
+        self.feed.poll_in_background()
 
     # -- bookkeeping ---------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from waitress import create_server, wasyncore
 
 from .config import ConfigError, Settings
 from .context import BotContext, SlackUnreachable
+from .http_guard import SERVER_SETTINGS, guard_server, refuse_unreadable
 
 log = logging.getLogger("referat.runner")
 
@@ -40,15 +41,17 @@ def make_http_server(app: App, host: str = "0.0.0.0", port: int = 3000) -> Any:
     Call ``.run()`` to serve (blocking) and :func:`stop_http_server` to stop; the bound port is
     ``.effective_port``.
     """
-    return create_server(
-        SlackRequestHandler(app, path=EVENTS_PATH),
+    server = create_server(
+        refuse_unreadable(SlackRequestHandler(app, path=EVENTS_PATH)),
         host=host,
         port=port,
         threads=HTTP_THREADS,
         ident="referat",
-        # Slack's requests are small; a stuck client should not hold a thread for long.
-        channel_timeout=30,
+        # Slack's requests are small and quick: bounded header time, body size and connections
+        # per client, so slow or greedy clients cannot lock Slack out (see bot.http_guard).
+        **SERVER_SETTINGS,
     )
+    return guard_server(server)
 
 
 def stop_http_server(server: Any, thread: threading.Thread | None = None) -> None:
@@ -84,8 +87,10 @@ def run(settings: Settings, ingest_hint: str = "PATH") -> None:
         raise ConfigError(
             "SLACK_SIGNING_SECRET is required in HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)"
         )
+    from . import logsafe
     from .slack_app import build_app
 
+    logsafe.install()  # libraries log at DEBUG what must never be written (see bot.logsafe)
     ctx = BotContext.create(settings)
     app = build_app(ctx)
     with _notifier(ctx), _stop_on_sigterm():

@@ -268,7 +268,7 @@ def _item_record(doc: dict[str, Any]) -> ItemRecord:
     values = {name: doc[name] for name in _ITEM_FIELDS if name in doc}
     values["attachments"] = list(values.get("attachments") or [])
     try:
-        record = ItemRecord(**values)
+        record = ItemRecord(**values).public()  # a closed item leaves the store by its title only
     except TypeError:
         raise _invalid("item", ItemRecord, doc) from None
     for name, allowed in _ITEM_TYPES:

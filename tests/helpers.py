@@ -16,7 +16,12 @@ a test's imports name one module.
 from __future__ import annotations
 
 import json
+import os
+import socket
+import subprocess
+import time
 from pathlib import Path
+from typing import Any
 
 from bot.config import Settings
 from bot.context import BotContext
@@ -142,3 +147,68 @@ def blocks_of(body: dict) -> list[dict]:
     """A message's blocks, whether sent as JSON text (form-encoded) or as a list."""
     blocks = body["blocks"]
     return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+# -- Slack requests a person would cause ----------------------------------------------------
+
+BOT = f"<@{BOT_USER_ID}>"
+PLASTER = "what was decided on the plaster scheme?"
+_ts = iter(range(1, 10_000))
+
+
+def next_ts() -> str:
+    return f"1700001000.{next(_ts):06d}"
+
+
+def mention(base: str, text: str, *, channel: str = "C0GENERAL", ts: str | None = None,
+            thread_ts: str | None = None, event_id: str | None = None,
+            headers: dict[str, str] | None = None) -> dict[str, Any]:
+    """Send an ``app_mention`` event; returns the event."""
+    event = {"type": "app_mention", "user": "U0ASKER", "text": f"{BOT} {text}",
+             "ts": ts or next_ts(), "channel": channel, "event_ts": "1"}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    reply = post_signed(base, event_body(event, event_id=event_id), SIGNING_SECRET,
+                        extra_headers=headers)
+    assert reply.status == 200, reply
+    return event
+
+
+def rendered(body: dict[str, Any]) -> str:
+    """Everything a message body would show: its text and all block text."""
+    return json.dumps({"text": body.get("text"), "blocks": body.get("blocks")}, ensure_ascii=False)
+
+
+# -- `referat run` as a real process ------------------------------------------------------------
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_until_listening(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"referat run exited with {proc.returncode}")
+        with socket.socket() as sock:
+            sock.settimeout(0.5)
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"referat run did not listen on port {port} within {timeout}s")
+
+
+def referat_env(**values: str) -> dict[str, str]:
+    """A minimal environment: every setting given explicitly, so no ``.env`` file can add one."""
+    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "SYSTEMROOT")
+           if key in os.environ}
+    env.update({
+        "SLACK_BOT_TOKEN": "", "SLACK_APP_TOKEN": "", "SLACK_SIGNING_SECRET": "",
+        "SLACK_API_URL": "", "INLINE_CASE_LOOKUP": "on", "INLINE_CASE_CHANNELS": "",
+        "NOTIFY_CHANNEL": "", "NOTIFY_DIGEST": "off", "MINUTES_DIR": "", "MINUTES_FEED_URL": "",
+        "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1",
+    })
+    env.update(values)
+    return env

@@ -151,7 +151,9 @@ def test_nothing_loaded_writes_nothing(tmp_path: Path) -> None:
 def test_default_loader_reads_documents_by_content() -> None:
     from store.extract import load_meeting
 
-    assert default_loader() is load_meeting
+    loader = default_loader()
+    assert loader.func is load_meeting  # with the default size policy's text limit
+    assert loader.keywords == {"max_text_chars": 5_000_000}
 
 
 # -- the real sample minutes -------------------------------------------------------------------
