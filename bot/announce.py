@@ -26,6 +26,7 @@ from bot.blocks import (
     section_blocks,
     truncate,
 )
+from store.answer import word
 from store.records import ItemRecord, MeetingRecord
 
 HEADER_LIMIT = 150  # Slack's limit for a header block's plain text
@@ -83,7 +84,7 @@ def _follow_button(record: ItemRecord, n: int) -> dict:
     # action_id must be unique within a message, hence the suffix; bot.follow matches the prefix.
     return {
         "type": "button",
-        "text": {"type": "plain_text", "text": "Følg sagen", "emoji": False},
+        "text": {"type": "plain_text", "text": word("da", "follow"), "emoji": False},
         "action_id": f"{FOLLOW_CASE}_{n}",
         "value": record.case_number or record.title[:1900],
     }
@@ -96,15 +97,15 @@ def _item_blocks(record: ItemRecord, n: int, decision_limit: int | None = None) 
         # Titles of closed items often say so already ("Lukket: ...").
         if record.title.lower().startswith("lukket"):
             return section_blocks(title)
-        return section_blocks(f"{title} _(lukket punkt)_")
+        return section_blocks(f"{title} _({word('da', 'closed')})_")
     lines = [title]
     if record.case_number:
-        lines.append(f"Sag {escape_mrkdwn(record.case_number)}")
+        lines.append(f"{word('da', 'case')} {escape_mrkdwn(record.case_number)}")
     decision = record.decision.strip()
     if decision_limit is not None:
         decision = truncate(decision, decision_limit)
-    lines.append(f"*Beslutning:* {escape_mrkdwn(decision)}" if decision
-                 else "_Ingen beslutning er noteret._")
+    lines.append(f"*{word('da', 'decision')}:* {escape_mrkdwn(decision)}" if decision
+                 else f"_{word('da', 'no_decision')}_")
     blocks = section_blocks("\n".join(lines))
     if record.case_number:
         blocks[0]["accessory"] = _follow_button(record, n)
@@ -208,9 +209,9 @@ def digest(entries: Sequence[tuple[MeetingRecord, Sequence[ItemRecord], bool]]) 
         for item in items:
             title = escape_mrkdwn(_number(item) + truncate(item.title, 150))
             if item.closed:
-                rows.append(f"• {title} _(lukket)_")
+                rows.append(f"• {title} _({word('da', 'closed')})_")
             else:
-                decision = truncate(item.decision, 150) or "ingen beslutning noteret"
+                decision = truncate(item.decision, 150) or word("da", "no_decision")
                 rows.append(f"• {title}: {escape_mrkdwn(decision)}")
         blocks.append({"type": "divider"})
         blocks.extend(section_blocks("\n".join([text, *rows])))
