@@ -124,10 +124,13 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     ``--mode`` pins the mode, so a Procfile's ``web:`` process stays in HTTP mode even where
     the environment also holds an app-level token for the ``worker:``.
     """
-    from .runner import run
+    from .runner import run, run_teams
 
     if args.db:
         settings = replace(settings, db_path=Path(args.db))
+    if args.mode == "teams":
+        run_teams(settings)
+        return EXIT_OK
     if args.mode == "http":
         settings = replace(settings, slack_app_token="")
     elif args.mode == "console":
@@ -179,8 +182,10 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Start the bot: Socket Mode when SLACK_APP_TOKEN is set, "
                        "HTTP mode with SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, otherwise a "
                        "console chat on the store.")
-    p.add_argument("--mode", choices=["auto", "socket", "http", "console"], default="auto",
-                   help="auto (default): chosen from the Slack variables that are set")
+    p.add_argument("--mode", choices=["auto", "socket", "http", "console", "teams"],
+                   default="auto",
+                   help="auto (default): chosen from the Slack variables that are set; "
+                   "teams: Microsoft Teams at POST /api/messages on PORT")
     p.add_argument("--db", help=db_help)
     p.set_defaults(func=cmd_run)
     return parser

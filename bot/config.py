@@ -14,6 +14,11 @@ from pathlib import Path
 from store.records import ReferatError
 
 DEFAULT_DB = "data/referat.json"
+# Microsoft's published defaults for the Bot Framework (Teams): where the keys that sign
+# incoming activities are announced, and where the bot gets its own tokens.
+TEAMS_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+TEAMS_LOGIN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
+TEAMS_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
 
 
 class ConfigError(ReferatError):
@@ -63,6 +68,19 @@ class Settings:
     notify_channel: str = ""
     notify_digest: str = "off"
     log_level: str = "INFO"
+    teams_app_id: str = ""
+    teams_app_password: str = field(default="", repr=False)
+    teams_tenant_id: str = ""
+    teams_openid_metadata_url: str = TEAMS_OPENID_METADATA_URL
+    teams_login_url: str = TEAMS_LOGIN_URL
+    teams_host: str = "127.0.0.1"
+    teams_notify_channel: str = ""
+    teams_service_url: str = TEAMS_SERVICE_URL
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Teams is served when the bot's app id and password are set."""
+        return bool(self.teams_app_id and self.teams_app_password)
 
     @property
     def slack_enabled(self) -> bool:
@@ -100,7 +118,22 @@ class Settings:
             notify_channel=env.get("NOTIFY_CHANNEL", "").strip(),
             notify_digest=digest,
             log_level=env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            **_teams_settings(env),
         )
+
+
+def _teams_settings(env: Mapping[str, str]) -> dict[str, str]:
+    return {
+        "teams_app_id": env.get("TEAMS_APP_ID", "").strip(),
+        "teams_app_password": env.get("TEAMS_APP_PASSWORD", "").strip(),
+        "teams_tenant_id": env.get("TEAMS_TENANT_ID", "").strip(),
+        "teams_openid_metadata_url": env.get("TEAMS_OPENID_METADATA_URL", "").strip()
+        or TEAMS_OPENID_METADATA_URL,
+        "teams_login_url": env.get("TEAMS_LOGIN_URL", "").strip() or TEAMS_LOGIN_URL,
+        "teams_host": env.get("TEAMS_HOST", "").strip() or "127.0.0.1",
+        "teams_notify_channel": env.get("TEAMS_NOTIFY_CHANNEL", "").strip(),
+        "teams_service_url": env.get("TEAMS_SERVICE_URL", "").strip() or TEAMS_SERVICE_URL,
+    }
 
 
 def load_settings() -> Settings:

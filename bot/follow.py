@@ -18,6 +18,7 @@ import datetime as dt
 import logging
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -190,62 +191,103 @@ def match_items(store: Store, searcher: Searcher, follow: Follow,
     return [hit.record for hit in result.hits]
 
 
-def _describe(follow: Follow) -> str:
+@dataclass(frozen=True)
+class Markup:
+    """How a surface marks up a follow reply: the wording is here, the markup is the surface's.
+
+    ``text`` makes user or minutes text safe to show; ``strong``/``em`` emphasise such text;
+    ``code`` shows a command; ``command`` is what commands start with on that surface.
+    """
+
+    text: Callable[[str], str]
+    strong: Callable[[str], str]
+    em: Callable[[str], str]
+    code: Callable[[str], str]
+    command: str
+
+
+SLACK_MARKUP = Markup(text=escape_mrkdwn, strong=lambda t: f"*{escape_mrkdwn(t)}*",
+                      em=lambda t: f"_{escape_mrkdwn(t)}_", code=lambda t: f"`{t}`",
+                      command="/referat ")
+# Teams: plain text (cards show text literally); commands are typed to the bot as they are.
+PLAIN_MARKUP = Markup(text=str, strong=str, em=str, code=lambda t: f"»{t}«", command="")
+FOLLOW_VERBS = {"follow", "unfollow", "following"}
+
+
+def _describe(follow: Follow, m: Markup) -> str:
     if follow.kind == "case":
-        return f"sag *{escape_mrkdwn(follow.query)}*"
-    return f"*{escape_mrkdwn(follow.query)}*"
+        return f"sag {m.strong(follow.query)}"
+    return m.strong(follow.query)
 
 
-def _latest_match(ctx: BotContext, follow: Follow) -> str:
+def _latest_match(ctx: BotContext, follow: Follow, m: Markup) -> str:
     """A line naming the newest item that matches now, so the user sees the follow makes sense."""
     found = match_items(ctx.store, ctx.searcher, follow, None)
     if not found:
         return "Ingen punkter i referaterne matcher endnu; du får besked, når et gør."
     newest = max(found, key=lambda r: r.date or "")
     when = format_date(newest.date, "da") if newest.date else ""
-    return (f"Seneste match: _{escape_mrkdwn(newest.title)}_ "
-            f"({escape_mrkdwn(newest.body)} {when}).".replace(" )", ")"))
+    return (f"Seneste match: {m.em(newest.title)} "
+            f"({m.text(newest.body)} {when}).".replace(" )", ")"))
 
 
-def handle_follow_command(ctx: BotContext, user_id: str, verb: str, argument: str) -> str:
-    """Run ``follow``/``unfollow``/``following`` for one user; return the reply (mrkdwn).
+def _follow(ctx: BotContext, user_id: str, argument: str, m: Markup) -> str:
+    example = m.code(f"{m.command}follow plasterordning")
+    if not argument:
+        return (f"Skriv hvad du vil følge, fx {example} eller "
+                f"{m.code(m.command + 'follow 23-001310')}.")
+    try:
+        follow, added = add_follow(ctx.store, user_id, argument)
+    except TooManyFollows as exc:
+        return (f"Du følger allerede {exc.limit} ting, som er det højeste antal. "
+                f"Stop med en af dem først ({m.code(m.command + 'following')} viser dem).")
+    if follow is None:
+        return f"Skriv hvad du vil følge, fx {example}."
+    if not added:
+        return f"Du følger allerede {_describe(follow, m)}."
+    return (f"Du følger nu {_describe(follow, m)}. Du får en direkte besked, når nye eller "
+            f"opdaterede referater har et punkt om det.\n{_latest_match(ctx, follow, m)}")
 
-    The slash command, the button and the CLI all come through here, so they can never disagree.
+
+def _unfollow(ctx: BotContext, user_id: str, argument: str, m: Markup) -> str:
+    if not argument:
+        return ("Skriv hvad du vil stoppe med at følge, fx "
+                f"{m.code(m.command + 'unfollow plasterordning')}.")
+    removed = remove_follow(ctx.store, user_id, argument)
+    if not removed:
+        return (f"Du følger ikke {m.strong(argument)}. "
+                f"{m.code(m.command + 'following')} viser hvad du følger.")
+    return "Du følger ikke længere " + ", ".join(_describe(f, m) for f in removed) + "."
+
+
+def _following(ctx: BotContext, user_id: str, m: Markup) -> str:
+    follows = user_follows(ctx.store, user_id)
+    if not follows:
+        return (f"Du følger ingenting endnu. Prøv {m.code(m.command + 'follow plasterordning')} "
+                f"eller {m.code(m.command + 'follow 23-001310')}.")
+    lines = [f"{n}. {_describe(f, m)}" for n, f in enumerate(follows, start=1)]
+    return ("Du følger:\n" + "\n".join(lines)
+            + f"\nStop med {m.code(m.command + 'unfollow <nummer eller tekst>')} eller "
+            f"{m.code('unfollow alt')}.")
+
+
+def handle_follow_command(ctx: BotContext, user_id: str, verb: str, argument: str,
+                          markup: Markup = SLACK_MARKUP) -> str:
+    """Run ``follow``/``unfollow``/``following`` for one user; return the reply in ``markup``.
+
+    Slack's command and button, Teams and the CLI all come through here, so they can never
+    disagree; only the markup differs.
     """
     verb = verb.strip().lower()
     argument = argument.strip()
     if verb == "follow":
-        if not argument:
-            return ("Skriv hvad du vil følge, fx `/referat follow plasterordning` eller "
-                    "`/referat follow 23-001310`.")
-        try:
-            follow, added = add_follow(ctx.store, user_id, argument)
-        except TooManyFollows as exc:
-            return (f"Du følger allerede {exc.limit} ting, som er det højeste antal. "
-                    "Stop med en af dem først (`/referat following` viser dem).")
-        if follow is None:
-            return "Skriv hvad du vil følge, fx `/referat follow plasterordning`."
-        if not added:
-            return f"Du følger allerede {_describe(follow)}."
-        return (f"Du følger nu {_describe(follow)}. Du får en direkte besked, når nye eller "
-                f"opdaterede referater har et punkt om det.\n{_latest_match(ctx, follow)}")
+        return _follow(ctx, user_id, argument, markup)
     if verb == "unfollow":
-        if not argument:
-            return "Skriv hvad du vil stoppe med at følge, fx `/referat unfollow plasterordning`."
-        removed = remove_follow(ctx.store, user_id, argument)
-        if not removed:
-            return (f"Du følger ikke *{escape_mrkdwn(argument)}*. "
-                    "`/referat following` viser hvad du følger.")
-        return "Du følger ikke længere " + ", ".join(_describe(f) for f in removed) + "."
+        return _unfollow(ctx, user_id, argument, markup)
     if verb == "following":
-        follows = user_follows(ctx.store, user_id)
-        if not follows:
-            return ("Du følger ingenting endnu. Prøv `/referat follow plasterordning` eller "
-                    "`/referat follow 23-001310`.")
-        lines = [f"{n}. {_describe(f)}" for n, f in enumerate(follows, start=1)]
-        return ("Du følger:\n" + "\n".join(lines)
-                + "\nStop med `/referat unfollow <nummer eller tekst>` eller `unfollow alt`.")
-    return "Ukendt kommando. Brug `follow`, `unfollow` eller `following`."
+        return _following(ctx, user_id, markup)
+    return (f"Ukendt kommando. Brug {markup.code('follow')}, {markup.code('unfollow')} eller "
+            f"{markup.code('following')}.")
 
 
 def _reply(ctx: BotContext, body: dict[str, Any], text: str) -> None:

@@ -91,6 +91,24 @@ def run(settings: Settings) -> None:
             _run_http(app, settings)
 
 
+def run_teams(settings: Settings) -> None:
+    """``referat run --mode teams``: ``POST /api/messages`` on ``TEAMS_HOST``:``PORT``."""
+    if not settings.teams_enabled:
+        raise ConfigError("Teams mode needs TEAMS_APP_ID and TEAMS_APP_PASSWORD")
+    from .teams.app import MESSAGES_PATH, build_teams, make_teams_server
+
+    ctx = BotContext.create(settings)
+    endpoint, _connector = build_teams(ctx)
+    server = make_teams_server(endpoint, settings.teams_host, settings.port)
+    log.info("referat: serving Teams on %s:%s at %s", settings.teams_host,
+             server.effective_port, MESSAGES_PATH)
+    with _stop_on_sigterm():
+        try:
+            server.run()
+        finally:
+            stop_http_server(server)
+
+
 def _run_console(settings: Settings) -> None:
     from store.db import Store
     from store.search import Searcher

@@ -59,6 +59,12 @@ _LABELS: dict[str, dict[str, str]] = {
         "sorry": "Beklager, noget gik galt. Prøv igen om lidt.",
         "look_up": "Slå op i referaterne",
         "no_minutes": "Ingen referater endnu.",
+        "help_teams": "Spørg, hvad der blev besluttet.\n"
+        "• Nævn mig i en kanal: @Referat hvad blev besluttet om plasterordningen?\n"
+        "• Skriv til mig i en chat: et spørgsmål eller et sagsnummer som 18-034639K.\n"
+        "• Et sagsnummer skrevet i en kanal, jeg er med i, får et kort svar i tråden.\n"
+        "• »Slå op i referaterne« i en beskeds menu (…) slår beskedens tekst op.\n"
+        "• follow 18-034639K, unfollow …, following: få besked, når en sag kommer op igen.",
     },
     "en": {
         "decision": "Decision",
@@ -93,6 +99,12 @@ _LABELS: dict[str, dict[str, str]] = {
         "sorry": "Sorry, something went wrong. Please try again in a moment.",
         "look_up": "Look up in minutes",
         "no_minutes": "No minutes yet.",
+        "help_teams": "Ask what the board decided.\n"
+        "• Mention me in a channel: @Referat what was decided on the plaster scheme?\n"
+        "• Write to me in a chat: a question or a case number such as 18-034639K.\n"
+        "• A case number written in a channel I am in gets a short card in the thread.\n"
+        "• \"Look up in minutes\" in a message's menu (…) looks up that message's text.\n"
+        "• follow 18-034639K, unfollow …, following: get told when a case comes up again.",
     },
 }
 

@@ -26,7 +26,7 @@ SIGNING_SECRET = "test-signing-secret-0000"
 APP_TOKEN = "xapp-test-0000-secret-app-token"
 
 # Variables read by bot/config.py (and Slack's SDKs) that must never leak into a test.
-_ENV_PREFIXES = ("SLACK_", "INLINE_CASE_", "NOTIFY_", "MINUTES_", "REFERAT_")
+_ENV_PREFIXES = ("SLACK_", "INLINE_CASE_", "NOTIFY_", "MINUTES_", "REFERAT_", "TEAMS_")
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,259 @@
+"""What the bot does with each verified Teams activity.
+
+* A message in a personal chat: the answer (or help, or a follow command) in the chat.
+* A message that mentions the bot in a channel or group chat: the answer in its thread.
+* A channel message without a mention (it reaches the bot through the resource-specific
+  permission ``ChannelMessage.Read.Group``) that names case numbers in the store: a short card
+  per case, once per case and thread.
+* A card button (``Action.Submit``): 👍/👎 kept with the question, "Follow this case", or
+  another match opened.
+* The message action "Look up in minutes" (``composeExtension/fetchTask``): the message's text
+  asked as a question, answered in a dialog only the user sees.
+* The bot added to a personal chat: the help text.
+
+Every answer is the shared answer model (:mod:`store.answer`) rendered by :mod:`bot.teams.cards`
+with the plain-text rendering as the message text. Retried deliveries (same activity id) are
+answered once.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+import time
+from typing import Any
+
+from store.answer import answer_card, render_text, word
+from store.casenum import case_key
+
+from .. import follow
+from ..context import BotContext, RecentKeys
+from ..feedback import record_feedback
+from ..follow import FOLLOW_VERBS, PLAIN_MARKUP
+from . import cards
+from .connector import Connector, message_activity
+
+log = logging.getLogger("referat.teams")
+
+HELP_WORDS = {"", "help", "hjælp", "hjaelp", "?"}
+INLINE_CARDS_PER_MESSAGE = 3
+FETCH_TASK = "composeExtension/fetchTask"
+SUBMIT_ACTION = "composeExtension/submitAction"
+USERS_TABLE = "teams_users"  # user -> where to reach them (service url, personal chat)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _clean(text: str) -> str:
+    """Teams message text (may hold HTML) as plain words."""
+    return " ".join(html.unescape(_TAG.sub(" ", text)).split())
+
+
+def _mentions_bot(activity: dict[str, Any]) -> list[str]:
+    """The texts (``<at>Referat</at>``) of the mentions of this bot in the activity."""
+    bot_id = (activity.get("recipient") or {}).get("id")
+    found = []
+    for entity in activity.get("entities") or []:
+        if (entity.get("type") == "mention"
+                and (entity.get("mentioned") or {}).get("id") == bot_id):
+            found.append(str(entity.get("text") or ""))
+    return found
+
+
+def question_text(activity: dict[str, Any]) -> str:
+    """The question: the message text without the bot's mention, as plain text."""
+    text = str(activity.get("text") or "")
+    for mention in _mentions_bot(activity):
+        if mention:
+            text = text.replace(mention, " ")
+    return _clean(text)
+
+
+def user_key(activity: dict[str, Any]) -> str:
+    """The user, as follows and feedback know them: ``teams:<id>``."""
+    return "teams:" + str((activity.get("from") or {}).get("id") or "")
+
+
+class TeamsBot:
+    """The Teams surfaces over one store; :mod:`bot.teams.app` hands it verified activities."""
+
+    def __init__(self, ctx: BotContext, connector: Connector) -> None:
+        self.ctx = ctx
+        self.connector = connector
+        self.seen = RecentKeys(ttl=3600.0)
+        self.inline_seen = RecentKeys(ttl=7 * 24 * 3600.0)
+
+    # -- entry ---------------------------------------------------------------------------
+
+    def handle(self, activity: dict[str, Any]) -> dict[str, Any] | None:
+        """Act on one activity; returns the body of an invoke's response (None otherwise)."""
+        started = time.monotonic()
+        kind = str(activity.get("type") or "")
+        if kind == "invoke":
+            return self._invoke(activity, started)
+        key = f"{(activity.get('conversation') or {}).get('id')}|{activity.get('id')}"
+        if activity.get("id") and self.seen.seen_before(key):
+            log.info("teams duplicate activity acknowledged, not processed")
+            return None
+        if kind == "message":
+            self._message(activity, started)
+        elif kind == "conversationUpdate":
+            self._welcome(activity)
+        return None
+
+    def _message(self, activity: dict[str, Any], started: float) -> None:
+        value = activity.get("value")
+        if isinstance(value, dict) and value.get("referat"):
+            self._card_action(activity, value, started)
+            return
+        conversation = activity.get("conversation") or {}
+        kind = conversation.get("conversationType") or "personal"
+        if kind == "personal":
+            self._remember_user(activity)
+            self._answer(activity, "dm", started)
+        elif _mentions_bot(activity):
+            self._answer(activity, "mention", started)
+        elif kind == "channel":
+            self._inline_cases(activity, started)
+
+    # -- answers -------------------------------------------------------------------------
+
+    def reply(self, activity: dict[str, Any], text: str, card: dict[str, Any] | None) -> bool:
+        """Reply in the activity's conversation (a channel message: in its thread)."""
+        conversation = (activity.get("conversation") or {}).get("id", "")
+        sent = self.connector.send(str(activity.get("serviceUrl") or ""), conversation,
+                                   message_activity(text, card), reply_to=activity.get("id"))
+        return sent is not None
+
+    def _answer(self, activity: dict[str, Any], surface: str, started: float) -> None:
+        question = question_text(activity)
+        verb, _, argument = question.partition(" ")
+        if question.lower() in HELP_WORDS:
+            text = word("en" if question.lower() == "help" else "da", "help_teams")
+            self.reply(activity, text, cards.text_card(text))
+            _log(surface, started, 0)
+            return
+        if verb.lower() in FOLLOW_VERBS:
+            self._remember_user(activity)
+            text = follow.handle_follow_command(self.ctx, user_key(activity), verb, argument,
+                                                PLAIN_MARKUP)
+            self.reply(activity, text, cards.text_card(text))
+            _log(surface, started, 0)
+            return
+        result = self.ctx.searcher.search(question)
+        card = answer_card(result)
+        self.reply(activity, render_text(card), cards.render_adaptive(card))
+        _log(surface, started, len(result.hits))
+
+    def _inline_cases(self, activity: dict[str, Any], started: float) -> None:
+        """A compact card per case number in the store, once per case and thread."""
+        settings = self.ctx.settings
+        text = question_text(activity)
+        conversation = str((activity.get("conversation") or {}).get("id") or "")
+        channel = str(((activity.get("channelData") or {}).get("channel") or {}).get("id") or "")
+        if not settings.inline_case_lookup or not text:
+            return
+        if settings.inline_case_channels and channel not in settings.inline_case_channels:
+            return
+        records = self.ctx.searcher.lookup_cases(text)
+        shown: set[str] = set()
+        posted = 0
+        for record in records:
+            key = case_key(record.case_number or "")
+            if not key or key in shown or posted >= INLINE_CARDS_PER_MESSAGE:
+                continue
+            shown.add(key)  # newest meeting first: the first record of a case is shown
+            # A channel conversation id names the thread (";messageid=<root>").
+            if self.inline_seen.seen_before(f"{conversation}:{key}"):
+                continue
+            self.reply(activity, f"{record.case_number}: {record.title}",
+                       cards.item_adaptive_card(record, "da", compact=True))
+            posted += 1
+        if records:
+            _log("inline", started, posted)
+
+    def _welcome(self, activity: dict[str, Any]) -> None:
+        bot_id = (activity.get("recipient") or {}).get("id")
+        added = [m.get("id") for m in activity.get("membersAdded") or []]
+        conversation = (activity.get("conversation") or {}).get("conversationType")
+        if bot_id in added and conversation in (None, "personal"):
+            text = word("da", "help_teams")
+            self.connector.send(str(activity.get("serviceUrl") or ""),
+                                str((activity.get("conversation") or {}).get("id") or ""),
+                                message_activity(text, cards.text_card(text)))
+
+    # -- card buttons ----------------------------------------------------------------------
+
+    def _card_action(self, activity: dict[str, Any], value: dict[str, Any],
+                     started: float) -> None:
+        action = value.get("referat")
+        if action == cards.VOTE and value.get("vote") in ("up", "down"):
+            record_feedback(self.ctx.store, question=str(value.get("q") or ""),
+                            case_number=str(value.get("c") or ""), vote=str(value["vote"]),
+                            user=user_key(activity),
+                            channel=str((activity.get("conversation") or {}).get("id") or ""))
+            text = word("da", "thanks")
+            self.reply(activity, text, None)
+        elif action == cards.FOLLOW:
+            self._remember_user(activity)
+            text = follow.handle_follow_command(self.ctx, user_key(activity), "follow",
+                                                str(value.get("value") or ""), PLAIN_MARKUP)
+            self.reply(activity, text, None)
+        elif action == cards.OPEN_ITEM:
+            from ..listeners.actions import find_record
+
+            record = find_record(self.ctx, str(value.get("key") or ""))
+            if record is None:
+                self.reply(activity, word("da", "not_found"), None)
+            else:
+                self.reply(activity, f"{record.case_number or ''} {record.title}".strip(),
+                           cards.item_adaptive_card(record, "da"))
+        _log(f"card_{action}", started, 0)
+
+    # -- the message action ------------------------------------------------------------------
+
+    def _invoke(self, activity: dict[str, Any], started: float) -> dict[str, Any]:
+        name = activity.get("name")
+        if name not in (FETCH_TASK, SUBMIT_ACTION):
+            return {}
+        payload = ((activity.get("value") or {}).get("messagePayload") or {})
+        question = _clean(str((payload.get("body") or {}).get("content") or ""))
+        if not question:
+            card = cards.text_card(word("da", "not_found"))
+            hits = 0
+        else:
+            result = self.ctx.searcher.search(question)
+            card = cards.render_adaptive(answer_card(result))
+            card.pop("actions", None)  # a dialog's buttons would post back into the dialog
+            hits = len(result.hits)
+        _log("message_action", started, hits)
+        return {"task": {"type": "continue", "value": {
+            "title": word("da", "look_up"), "width": "medium", "height": "medium",
+            "card": {"contentType": "application/vnd.microsoft.card.adaptive", "content": card},
+        }}}
+
+    # -- where followers are reached ------------------------------------------------------
+
+    def _remember_user(self, activity: dict[str, Any]) -> None:
+        """Keep how to reach this user privately (for follower messages), if it changed."""
+        conversation = activity.get("conversation") or {}
+        entry = {
+            "service_url": str(activity.get("serviceUrl") or ""),
+            "user_id": str((activity.get("from") or {}).get("id") or ""),
+            "tenant_id": str(conversation.get("tenantId")
+                             or ((activity.get("channelData") or {}).get("tenant") or {})
+                             .get("id") or ""),
+        }
+        if conversation.get("conversationType", "personal") == "personal":
+            entry["conversation_id"] = str(conversation.get("id") or "")
+        key = user_key(activity)
+        old = self.ctx.store.state_get(USERS_TABLE, key) or {}
+        merged = {**old, **{k: v for k, v in entry.items() if v}}
+        if merged != old:
+            self.ctx.store.state_put(USERS_TABLE, key, merged)
+
+
+def _log(surface: str, started: float, results: int) -> None:
+    """One line per request: surface, latency, result count (nothing personal)."""
+    latency = (time.monotonic() - started) * 1000
+    log.info("teams surface=%s latency_ms=%.0f results=%d", surface, latency, results)
