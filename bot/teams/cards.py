@@ -16,9 +16,11 @@ from typing import Any
 from store.answer import AnswerCard, ItemCard, Line, item_card, render_text, word
 from store.records import ItemRecord
 
+from ..blocks import truncate
+
 SCHEMA = "http://adaptivecards.io/schemas/adaptive-card.json"
 VERSION = "1.5"
-BUTTON_TITLE_LIMIT = 60
+BUTTON_TITLE_LIMIT = 75  # as on Slack, so both show the same button text
 VALUE_LIMIT = 1500
 
 # data["referat"] of the card actions
@@ -44,11 +46,6 @@ def _line(line: Line) -> dict[str, Any]:
     return _rich(_run(line.text, italic=True))
 
 
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def item_elements(card: ItemCard) -> list[dict[str, Any]]:
     """An item: title (closed items say so), content lines, then body · date · item · case."""
     title = [_run(card.title, weight="Bolder")]
@@ -71,7 +68,7 @@ def adaptive_card(body: list[dict[str, Any]],
 
 
 def _submit(title: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Action.Submit", "title": _short(title, BUTTON_TITLE_LIMIT), "data": data}
+    return {"type": "Action.Submit", "title": truncate(title, BUTTON_TITLE_LIMIT), "data": data}
 
 
 def answer_actions(card: AnswerCard) -> list[dict[str, Any]]:
