@@ -18,11 +18,11 @@ import datetime as dt
 import logging
 import re
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.blocks import escape_mrkdwn, format_date
+from bot.blocks import format_date
+from bot.markup import SLACK_MARKUP, Markup
 from store.casenum import case_key, find_case_numbers, strip_letter_suffix
 from store.db import Store
 from store.records import ItemRecord
@@ -191,26 +191,6 @@ def match_items(store: Store, searcher: Searcher, follow: Follow,
     return [hit.record for hit in result.hits]
 
 
-@dataclass(frozen=True)
-class Markup:
-    """How a surface marks up a follow reply: the wording is here, the markup is the surface's.
-
-    ``text`` makes user or minutes text safe to show; ``strong``/``em`` emphasise such text;
-    ``code`` shows a command; ``command`` is what commands start with on that surface.
-    """
-
-    text: Callable[[str], str]
-    strong: Callable[[str], str]
-    em: Callable[[str], str]
-    code: Callable[[str], str]
-    command: str
-
-
-SLACK_MARKUP = Markup(text=escape_mrkdwn, strong=lambda t: f"*{escape_mrkdwn(t)}*",
-                      em=lambda t: f"_{escape_mrkdwn(t)}_", code=lambda t: f"`{t}`",
-                      command="/referat ")
-# Teams: plain text (cards show text literally); commands are typed to the bot as they are.
-PLAIN_MARKUP = Markup(text=str, strong=str, em=str, code=lambda t: f"»{t}«", command="")
 FOLLOW_VERBS = {"follow", "unfollow", "following"}
 
 

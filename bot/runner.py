@@ -5,6 +5,8 @@
 * ``SLACK_BOT_TOKEN`` and ``SLACK_SIGNING_SECRET`` only: **HTTP mode**, Bolt served by waitress
   (a production WSGI server) at ``/slack/events`` on ``PORT``.
 * No Slack token: the console chat, so ``referat run`` works on a fresh machine.
+* ``--mode teams`` (:func:`run_teams`): Microsoft Teams at ``POST /api/messages`` on
+  ``TEAMS_HOST``:``PORT``.
 
 The notifier (new-minutes announcements, follow DMs) runs beside either Slack mode when configured.
 """
@@ -98,15 +100,32 @@ def run_teams(settings: Settings) -> None:
     from .teams.app import MESSAGES_PATH, build_teams, make_teams_server
 
     ctx = BotContext.create(settings)
-    endpoint, _connector = build_teams(ctx)
+    endpoint, connector = build_teams(ctx)
     server = make_teams_server(endpoint, settings.teams_host, settings.port)
     log.info("referat: serving Teams on %s:%s at %s", settings.teams_host,
              server.effective_port, MESSAGES_PATH)
-    with _stop_on_sigterm():
+    with _teams_notifier(ctx, connector), _stop_on_sigterm():
         try:
             server.run()
         finally:
             stop_http_server(server)
+
+
+@contextlib.contextmanager
+def _teams_notifier(ctx: BotContext, connector: Any) -> Iterator[None]:
+    """The notifier with the Teams delivery (announcements and follower messages in Teams)."""
+    from .notify import Notifier, notifier_wanted
+    from .teams.delivery import TeamsDelivery
+
+    if not notifier_wanted(ctx.settings):
+        yield
+        return
+    notifier = Notifier(ctx, delivery=TeamsDelivery(ctx, connector))
+    notifier.start()
+    try:
+        yield
+    finally:
+        notifier.stop()
 
 
 def _run_console(settings: Settings) -> None:

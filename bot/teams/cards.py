@@ -29,11 +29,13 @@ FOLLOW = "follow"
 OPEN_ITEM = "open"
 
 
-def _run(text: str, **style: Any) -> dict[str, Any]:
+def run(text: str, **style: Any) -> dict[str, Any]:
+    """A text run: shown literally, however the text looks."""
     return {"type": "TextRun", "text": text, **style}
 
 
-def _rich(*runs: dict[str, Any], spacing: str | None = None) -> dict[str, Any]:
+def rich(*runs: dict[str, Any], spacing: str | None = None) -> dict[str, Any]:
+    """A paragraph of text runs."""
     block: dict[str, Any] = {"type": "RichTextBlock", "inlines": list(runs)}
     if spacing:
         block["spacing"] = spacing
@@ -42,19 +44,19 @@ def _rich(*runs: dict[str, Any], spacing: str | None = None) -> dict[str, Any]:
 
 def _line(line: Line) -> dict[str, Any]:
     if line.label:
-        return _rich(_run(f"{line.label}: ", weight="Bolder"), _run(line.text))
-    return _rich(_run(line.text, italic=True))
+        return rich(run(f"{line.label}: ", weight="Bolder"), run(line.text))
+    return rich(run(line.text, italic=True))
 
 
 def item_elements(card: ItemCard) -> list[dict[str, Any]]:
     """An item: title (closed items say so), content lines, then body · date · item · case."""
-    title = [_run(card.title, weight="Bolder")]
+    title = [run(card.title, weight="Bolder")]
     if card.closed:
-        title.append(_run(f" ({word(card.lang, 'closed')})", isSubtle=True))
+        title.append(run(f" ({word(card.lang, 'closed')})", isSubtle=True))
     return [
-        _rich(*title),
+        rich(*title),
         *(_line(line) for line in card.lines),
-        _rich(_run(" · ".join(card.context()), isSubtle=True, size="Small"), spacing="Small"),
+        rich(run(" · ".join(card.context()), isSubtle=True, size="Small"), spacing="Small"),
     ]
 
 
@@ -91,14 +93,14 @@ def render_adaptive(card: AnswerCard) -> dict[str, Any]:
         return text_card(render_text(card))
     body: list[dict[str, Any]] = []
     if card.note:
-        body.append(_rich(_run(card.note, italic=True)))
+        body.append(rich(run(card.note, italic=True)))
     if card.kind == "answer":
         body.extend(item_elements(card.item))
     if card.rows:
-        body.append(_rich(_run(card.heading, weight="Bolder"), spacing="Medium"))
-        body.extend(_rich(_run(row)) for row in card.rows)
+        body.append(rich(run(card.heading, weight="Bolder"), spacing="Medium"))
+        body.extend(rich(run(row)) for row in card.rows)
     if card.others:
-        body.append(_rich(_run(word(card.lang, "other_matches"), isSubtle=True),
+        body.append(rich(run(word(card.lang, "other_matches"), isSubtle=True),
                           spacing="Medium"))
     return adaptive_card(body, answer_actions(card))
 
@@ -114,4 +116,4 @@ def item_adaptive_card(record: ItemRecord, lang: str = "da", compact: bool = Fal
 
 def text_card(text: str) -> dict[str, Any]:
     """Plain text as a card, one block per line, shown literally."""
-    return adaptive_card([_rich(_run(line or " ")) for line in text.splitlines() or [""]])
+    return adaptive_card([rich(run(line or " ")) for line in text.splitlines() or [""]])

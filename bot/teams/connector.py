@@ -46,18 +46,21 @@ class Connector:
                               headers=headers)
         return answer if isinstance(answer, dict) else {}
 
-    def send(self, service_url: str, conversation_id: str, activity: dict[str, Any],
-             reply_to: str | None = None) -> str | None:
-        """Post ``activity`` to a conversation (as a reply to ``reply_to`` if given).
-
-        Returns the new activity's id, or None when the Bot Connector did not take it.
-        """
+    def deliver(self, service_url: str, conversation_id: str, activity: dict[str, Any],
+                reply_to: str | None = None) -> str:
+        """Post ``activity`` to a conversation (as a reply to ``reply_to`` if given); return
+        the new activity's id. Raises :class:`HttpError` or :class:`AuthError` on failure."""
         url = f"{service_url.rstrip('/')}/v3/conversations/{_quote(conversation_id)}/activities"
         if reply_to:
             url += f"/{_quote(reply_to)}"
             activity = {**activity, "replyToId": reply_to}
+        return str(self._post(url, activity).get("id") or "")
+
+    def send(self, service_url: str, conversation_id: str, activity: dict[str, Any],
+             reply_to: str | None = None) -> str | None:
+        """:meth:`deliver` that logs a failure and returns None instead of raising."""
         try:
-            return str(self._post(url, activity).get("id") or "")
+            return self.deliver(service_url, conversation_id, activity, reply_to)
         except (HttpError, AuthError) as exc:
             log.warning("teams: sending to a conversation failed: %s", exc)
             return None

@@ -30,7 +30,8 @@ from store.casenum import case_key
 from .. import follow
 from ..context import BotContext, RecentKeys
 from ..feedback import record_feedback
-from ..follow import FOLLOW_VERBS, PLAIN_MARKUP
+from ..follow import FOLLOW_VERBS
+from ..markup import PLAIN_MARKUP
 from . import cards
 from .connector import Connector, message_activity
 
