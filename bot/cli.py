@@ -143,6 +143,27 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
+def add_teams_package(sub: argparse._SubParsersAction) -> None:
+    """``referat teams-package``: zip the Teams app package (manifest and icons)."""
+
+    def run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+        from .teams.package import build_package
+
+        path = build_package(args.app_id or settings.teams_app_id, args.host, Path(args.out))
+        print(f"wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app)",
+              file=out)
+        return EXIT_OK
+
+    p = sub.add_parser("teams-package", help="zip the Microsoft Teams app package",
+                       description="Write the Teams app package (manifest.json, color.png, "
+                       "outline.png) with the bot's app id and public host filled in.")
+    p.add_argument("--host", required=True,
+                   help="public host name that serves /api/messages, e.g. referat.kommune.dk")
+    p.add_argument("--app-id", default="", help="Microsoft App ID (default: $TEAMS_APP_ID)")
+    p.add_argument("--out", default="referat-teams.zip", help="zip file to write")
+    p.set_defaults(func=run)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="referat",
@@ -188,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
                    "teams: Microsoft Teams at POST /api/messages on PORT")
     p.add_argument("--db", help=db_help)
     p.set_defaults(func=cmd_run)
+    add_teams_package(sub)
     return parser
 
 
