@@ -25,12 +25,12 @@ import time
 from typing import Any
 
 from store.answer import answer_card, render_text, word
-from store.casenum import case_key
 
 from .. import follow
 from ..context import BotContext, RecentKeys
 from ..feedback import record_feedback
 from ..follow import FOLLOW_VERBS
+from ..inline import inline_items
 from ..markup import PLAIN_MARKUP
 from . import cards
 from .connector import Connector, message_activity
@@ -38,7 +38,6 @@ from .connector import Connector, message_activity
 log = logging.getLogger("referat.teams")
 
 HELP_WORDS = {"", "help", "hjælp", "hjaelp", "?"}
-INLINE_CARDS_PER_MESSAGE = 3
 FETCH_TASK = "composeExtension/fetchTask"
 SUBMIT_ACTION = "composeExtension/submitAction"
 USERS_TABLE = "teams_users"  # user -> where to reach them (service url, personal chat)
@@ -148,30 +147,16 @@ class TeamsBot:
 
     def _inline_cases(self, activity: dict[str, Any], started: float) -> None:
         """A compact card per case number in the store, once per case and thread."""
-        settings = self.ctx.settings
-        text = question_text(activity)
         conversation = str((activity.get("conversation") or {}).get("id") or "")
         channel = str(((activity.get("channelData") or {}).get("channel") or {}).get("id") or "")
-        if not settings.inline_case_lookup or not text:
-            return
-        if settings.inline_case_channels and channel not in settings.inline_case_channels:
-            return
-        records = self.ctx.searcher.lookup_cases(text)
-        shown: set[str] = set()
-        posted = 0
+        # A channel conversation id names the thread (";messageid=<root>").
+        found, records = inline_items(self.ctx, question_text(activity), channel, conversation,
+                                      self.inline_seen)
         for record in records:
-            key = case_key(record.case_number or "")
-            if not key or key in shown or posted >= INLINE_CARDS_PER_MESSAGE:
-                continue
-            shown.add(key)  # newest meeting first: the first record of a case is shown
-            # A channel conversation id names the thread (";messageid=<root>").
-            if self.inline_seen.seen_before(f"{conversation}:{key}"):
-                continue
             self.reply(activity, f"{record.case_number}: {record.title}",
                        cards.item_adaptive_card(record, "da", compact=True))
-            posted += 1
-        if records:
-            _log("inline", started, posted)
+        if found:
+            _log("inline", started, len(records))
 
     def _welcome(self, activity: dict[str, Any]) -> None:
         bot_id = (activity.get("recipient") or {}).get("id")
