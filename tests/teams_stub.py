@@ -74,6 +74,7 @@ class TeamsStub:
 
     def __init__(self) -> None:
         self.key = new_key()
+        self.kid = KID
         self.sent: list[Sent] = []
         self.token_requests: list[dict[str, str]] = []
         self._lock = threading.Lock()
@@ -100,12 +101,13 @@ class TeamsStub:
 
     def sign(self, *, audience: str = APP_ID, expires_in: int = 3600,
              key: rsa.RSAPrivateKey | None = None, service_url: str | None = None,
-             issuer: str = ISSUER, kid: str = KID) -> str:
+             issuer: str = ISSUER, kid: str | None = None) -> str:
         now = int(time.time())
         claims = {"iss": issuer, "aud": audience, "nbf": now - 10, "iat": now - 10,
                   "exp": now + expires_in,
                   "serviceurl": self.service_url if service_url is None else service_url}
-        return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": kid})
+        return jwt.encode(claims, key or self.key, algorithm="RS256",
+                          headers={"kid": kid or self.kid})
 
     # -- recorded replies -------------------------------------------------------------------
 
@@ -122,9 +124,18 @@ class TeamsStub:
 
     # -- the server -----------------------------------------------------------------------
 
+    def rotate(self) -> str:
+        """Publish a new signing key (as Microsoft does now and then); returns its key id."""
+        with self._lock:
+            self.kid = f"rotated-key-{next(self._ids)}"
+            self.key = new_key()
+            return self.kid
+
     def _jwks(self) -> dict[str, Any]:
-        public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
-        return {"keys": [{**public, "kid": KID, "use": "sig", "endorsements": ["msteams"]}]}
+        with self._lock:
+            public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+            return {"keys": [{**public, "kid": self.kid, "use": "sig",
+                              "endorsements": ["msteams"]}]}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         stub = self

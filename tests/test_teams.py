@@ -168,3 +168,43 @@ def test_message_action_answers_in_a_dialog(stub: TeamsStub, bot: str) -> None:
     card = body["task"]["value"]["card"]["content"]
     assert "Godkendt." in json.dumps(card, ensure_ascii=False)
     assert stub.wait_for(1, timeout=0.3) == []  # only the user sees the dialog
+
+
+def test_one_outgoing_token_serves_many_replies(stub: TeamsStub, bot: str) -> None:
+    for question in ("18-034639K", "23-001310", "plasterordning"):
+        post_activity(bot, personal_message(stub, question), stub.sign())
+    assert len(stub.wait_for(3)) == 3
+    assert len(stub.token_requests) == 1
+
+
+def test_a_rotated_signing_key_is_fetched_when_a_token_names_it(
+        stub: TeamsStub, teams_ctx: BotContext, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.teams import auth
+
+    monkeypatch.setattr(auth, "KEY_REFRESH_MIN_SECONDS", 0.0)
+    with start_teams_bot(teams_ctx) as base:
+        old_token = stub.sign()
+        stub.rotate()
+        assert post_activity(base, personal_message(stub, "18-034639K"), stub.sign())[0] == 200
+        assert post_activity(base, personal_message(stub, "18-034639K"), old_token)[0] == 401
+    assert len(stub.wait_for(1)) == 1
+
+
+def test_the_bot_greets_when_added_to_a_personal_chat(stub: TeamsStub, bot: str) -> None:
+    update = personal_message(stub, "", type="conversationUpdate",
+                              membersAdded=[{"id": "28:" + APP_ID}])
+    assert post_activity(bot, update, stub.sign())[0] == 200
+    [hello] = stub.wait_for(1)
+    assert "Spørg, hvad der blev besluttet." in hello.text
+
+
+def test_a_failing_bot_connector_is_logged_not_fatal(stub: TeamsStub, teams_ctx: BotContext,
+                                                     caplog: pytest.LogCaptureFixture) -> None:
+    ctx = BotContext.create(teams_settings(stub, teams_ctx.settings.db_path,
+                                           teams_app_password="wrong"), store=teams_ctx.store)
+    with start_teams_bot(ctx) as base:
+        status, _ = post_activity(base, personal_message(stub, "18-034639K"), stub.sign())
+    assert status == 200
+    assert stub.sent == []
+    assert "refused the bot's credentials" in caplog.text
+    assert "wrong" not in caplog.text

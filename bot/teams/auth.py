@@ -46,8 +46,12 @@ class AuthError(Exception):
 class KeySet:
     """The signing keys named by an OpenID metadata document, re-read when needed."""
 
-    def __init__(self, metadata_url: str) -> None:
+    def __init__(self, metadata_url: str, min_refresh_seconds: float | None = None) -> None:
         self.metadata_url = metadata_url
+        # An unknown key id re-reads the keys at most this often, so forged key ids cannot make
+        # every request fetch the key set.
+        self.min_refresh_seconds = (KEY_REFRESH_MIN_SECONDS if min_refresh_seconds is None
+                                    else min_refresh_seconds)
         self.issuer = ""
         self._keys: dict[str, dict[str, Any]] = {}
         self._loaded_at = 0.0
@@ -73,7 +77,7 @@ class KeySet:
     def key(self, kid: str) -> dict[str, Any]:
         """The key with id ``kid``; an unknown id (rotation) or an old set re-reads the keys."""
         age = time.monotonic() - self._loaded_at
-        if (kid not in self._keys and age > KEY_REFRESH_MIN_SECONDS) or age > KEY_MAX_AGE_SECONDS:
+        if (kid not in self._keys and age > self.min_refresh_seconds) or age > KEY_MAX_AGE_SECONDS:
             try:
                 self.load()
             except AuthError as exc:
