@@ -31,7 +31,7 @@ from bot.blocks import (
     truncate,
 )
 from bot.markup import SLACK_MARKUP, Markup
-from store.answer import word
+from store.answer import count, human_date, word
 from store.records import ItemRecord, MeetingRecord
 
 HEADER_LIMIT = 150  # Slack's limit for a header block's plain text
@@ -73,10 +73,12 @@ class Message:
     blocks: list[dict]
 
 
+LANG = "da"  # announcements are Danish, like the minutes they announce
+
+
 def meeting_label(meeting: MeetingRecord) -> str:
     """``"Direktionen 20. februar 2023"`` (plain text, not escaped)."""
-    date = format_date(meeting.date, "da") if meeting.date else "udateret"
-    return f"{meeting.body} {date}".strip()
+    return f"{meeting.body} {human_date(meeting.date, LANG)}".strip()
 
 
 def item_key(record: ItemRecord) -> str:
@@ -107,32 +109,33 @@ def item_text(record: ItemRecord, m: Markup, decision_limit: int | None = None) 
         # Titles of closed items often say so already ("Lukket: ...").
         if record.title.lower().startswith("lukket"):
             return title
-        return f"{title} {m.em('(' + word('da', 'closed') + ')')}"
+        return f"{title} {m.em('(' + word(LANG, 'closed') + ')')}"
     lines = [title]
     if record.case_number:
-        lines.append(f"{word('da', 'case')} {m.text(record.case_number)}")
+        lines.append(f"{word(LANG, 'case')} {m.text(record.case_number)}")
     decision = record.decision.strip()
     if decision_limit is not None:
         decision = truncate(decision, decision_limit)
-    lines.append(f"{m.strong(word('da', 'decision') + ':')} {m.text(decision)}" if decision
-                 else m.em(word("da", "no_decision")))
+    lines.append(f"{m.strong(word(LANG, 'decision') + ':')} {m.text(decision)}" if decision
+                 else m.em(word(LANG, "no_decision")))
     return "\n".join(lines)
 
 
 def _facts(meeting: MeetingRecord, items: Sequence[ItemRecord], m: Markup) -> str:
     closed = sum(1 for item in items if item.closed)
     parts = []
-    when = format_date(meeting.date, "da") if meeting.date else ""
+    when = format_date(meeting.date, LANG) if meeting.date else ""
     if when and meeting.start_time:
-        when += f" kl. {meeting.start_time}"
+        when += " " + word(LANG, "ann_at").format(meeting.start_time)
     if when:
         parts.append(when)
     if meeting.place:
         parts.append(meeting.place)
-    count = f"{len(items)} punkt" + ("er" if len(items) != 1 else "")
+    total = count(LANG, len(items), "item")
     if closed:
-        count += f", heraf {closed} " + ("lukkede" if closed != 1 else "lukket")
-    parts.append(count)
+        total += ", " + word(LANG, "ann_closed_count" if closed == 1
+                             else "ann_closed_counts").format(closed)
+    parts.append(total)
     return m.text(" · ".join(parts))
 
 
@@ -142,11 +145,11 @@ def _facts(meeting: MeetingRecord, items: Sequence[ItemRecord], m: Markup) -> st
 def announcement_post(meeting: MeetingRecord, items: Sequence[ItemRecord],
                       m: Markup = SLACK_MARKUP) -> Post:
     """New minutes: body and date, then every item with number, title, case number, decision."""
-    head = f"Nyt referat: {meeting_label(meeting)}"
+    head = word(LANG, "ann_new").format(meeting_label(meeting))
     parts = [Part("header", head), Part("context", _facts(meeting, items, m))]
     parts += [Part("item", item_text(item, m), item, n) for n, item in enumerate(items, start=1)]
     if not items:
-        parts.append(Part("text", m.em("Referatet har ingen dagsordenspunkter.")))
+        parts.append(Part("text", m.em(word(LANG, "ann_no_items"))))
     return Post(head, [_number(item) + item.title for item in items], parts, split=True)
 
 
@@ -157,22 +160,22 @@ def update_post(meeting: MeetingRecord, items: Sequence[ItemRecord],
     ``previous`` holds the item fingerprints of what was announced before; without them (e.g.
     minutes that were only part of the first-start baseline) the note just says what changed.
     """
-    head = f"Opdateret referat: {meeting_label(meeting)}"
+    head = word(LANG, "ann_updated").format(meeting_label(meeting))
     changed: list[ItemRecord] = []
-    intro = "Referatet er blevet opdateret."
+    intro = word(LANG, "ann_updated_intro")
     if previous is not None:
         changed = [item for item in items if previous.get(item_key(item)) != item_fingerprint(item)]
         removed = len(set(previous) - {item_key(item) for item in items})
         if changed:
-            intro += " Nye eller ændrede punkter:"
+            intro += " " + word(LANG, "ann_changed_items")
         if removed:
-            intro += f" ({removed} punkt{'er' if removed != 1 else ''} er fjernet.)"
+            intro += " " + word(LANG, "ann_removed").format(count(LANG, removed, "item"))
     parts = [Part("header", head), Part("context", m.text(intro))]
     parts += [Part("item", item_text(item, m, 500), item, n)
               for n, item in enumerate(changed[:UPDATE_ITEMS_SHOWN], start=1)]
     if len(changed) > UPDATE_ITEMS_SHOWN:
-        more = len(changed) - UPDATE_ITEMS_SHOWN
-        parts.append(Part("context", f"… og {more} punkt{'er' if more != 1 else ''} mere."))
+        more = count(LANG, len(changed) - UPDATE_ITEMS_SHOWN, "item")
+        parts.append(Part("context", m.text(word(LANG, "ann_more").format(more))))
     lines = [_number(item) + item.title for item in changed[:UPDATE_ITEMS_SHOWN]]
     return Post(head, lines, parts)
 
@@ -184,38 +187,38 @@ def digest_post(entries: Sequence[tuple[MeetingRecord, Sequence[ItemRecord], boo
     ``entries`` are (meeting, items, updated); at most :data:`DIGEST_MEETINGS_PER_MESSAGE` of them
     (the notifier leaves the rest for the next digest message).
     """
-    count = len(entries)
-    head = f"Ugens referater: {count} møde" + ("r" if count != 1 else "")
+    head = word(LANG, "ann_week").format(count(LANG, len(entries), "meeting"))
     parts = [Part("header", head)]
     lines = []
     for meeting, items, updated in entries:
-        text = m.strong(meeting_label(meeting)) + (" " + m.em("(opdateret)") if updated else "")
+        tag = word(LANG, "ann_updated_tag")
+        text = m.strong(meeting_label(meeting)) + (" " + m.em(tag) if updated else "")
         rows = []
         for item in items:
             title = m.text(_number(item) + truncate(item.title, 150))
             if item.closed:
-                rows.append(f"• {title} {m.em('(' + word('da', 'closed') + ')')}")
+                rows.append(f"• {title} {m.em('(' + word(LANG, 'closed') + ')')}")
             else:
-                decision = truncate(item.decision, 150) or word("da", "no_decision")
+                decision = truncate(item.decision, 150) or word(LANG, "no_decision")
                 rows.append(f"• {title}: {m.text(decision)}")
         parts += [Part("divider"), Part("text", "\n".join([text, *rows]))]
-        lines.append(meeting_label(meeting) + (" (opdateret)" if updated else ""))
+        lines.append(meeting_label(meeting) + (" " + tag if updated else ""))
     return Post(head, lines, parts)
 
 
 def bulk_post(entries: Sequence[tuple[MeetingRecord, Sequence[ItemRecord]]], shown: int,
               m: Markup = SLACK_MARKUP) -> Post:
     """Many meetings arrived at once: one line each (body, date, item count), newest first."""
-    head = f"{len(entries)} nye referater"
+    head = word(LANG, "ann_bulk").format(len(entries))
     ordered = sorted(entries, key=lambda e: e[0].date or "", reverse=True)
-    rows = [f"• {m.text(meeting_label(mt))}: {len(items)} punkt"
-            + ("er" if len(items) != 1 else "") for mt, items in ordered[:shown]]
+    rows = [f"• {m.text(meeting_label(mt))}: {count(LANG, len(items), 'item')}"
+            for mt, items in ordered[:shown]]
     if len(ordered) > shown:
-        rows.append(f"… og {len(ordered) - shown} mere.")
-    ask = m.code(f"{m.command}latest") if m.command else m.code("latest")
-    parts = [Part("header", head), Part("text", "\n".join(rows)),
-             Part("context", f"Spørg mig, fx {ask}." if not m.command
-                  else f"Spørg med {m.code(m.command.strip())}, fx {ask}.")]
+        rows.append(word(LANG, "ann_more").format(len(ordered) - shown))
+    latest = m.code(f"{m.command}latest")
+    ask = word(LANG, "ann_ask").format(m.code(m.command.strip()), latest) if m.command \
+        else word(LANG, "ann_ask_plain").format(latest)
+    parts = [Part("header", head), Part("text", "\n".join(rows)), Part("context", ask)]
     return Post(head, [meeting_label(mt) for mt, _ in ordered[:shown]], parts)
 
 
@@ -227,14 +230,13 @@ def follow_post(meeting: MeetingRecord, items: Sequence[ItemRecord], queries: Se
     ``"“plasterordning”"``).
     """
     about = ", ".join(queries)
-    verb = "Opdateret referat" if updated else "Nyt referat"
-    head = f"{verb} om {about}: {meeting_label(meeting)}"
+    head = word(LANG, "dm_updated" if updated else "dm_new").format(about, meeting_label(meeting))
     shown = list(items)[:DM_ITEMS_SHOWN]
     parts = [Part("text", m.strong(head)), *(Part("card", record=r) for r in shown)]
     if len(items) > len(shown):
-        parts.append(Part("context", f"… og {len(items) - len(shown)} punkter mere i referatet."))
-    parts.append(Part("context", f"Du følger {m.text(about)}. Se og stop dine følg med "
-                      f"{m.code(m.command + 'following')} og {m.code(m.command + 'unfollow')}."))
+        parts.append(Part("context", word(LANG, "dm_more").format(len(items) - len(shown))))
+    parts.append(Part("context", word(LANG, "dm_footer").format(
+        m.text(about), m.code(m.command + "following"), m.code(m.command + "unfollow"))))
     return Post(head, [_number(item) + item.title for item in shown], parts)
 
 
@@ -245,7 +247,7 @@ def _follow_button(record: ItemRecord, n: int) -> dict:
     # action_id must be unique within a message, hence the suffix; bot.follow matches the prefix.
     return {
         "type": "button",
-        "text": {"type": "plain_text", "text": word("da", "follow"), "emoji": False},
+        "text": {"type": "plain_text", "text": word(LANG, "follow"), "emoji": False},
         "action_id": f"{FOLLOW_CASE}_{n}",
         "value": record.case_number or record.title[:1900],
     }
@@ -261,7 +263,7 @@ def _part_blocks(part: Part) -> list[dict]:
     if part.kind == "divider":
         return [{"type": "divider"}]
     if part.kind == "card" and part.record is not None:
-        return item_card_blocks(part.record, "da")
+        return item_card_blocks(part.record, LANG)
     blocks = section_blocks(part.text)
     record = part.record
     if part.kind == "item" and record is not None and record.case_number and not record.closed:
@@ -282,7 +284,7 @@ def fallback_text(head: str, lines: Sequence[str]) -> str:
 
 def continued(head: str, n: int, total: int) -> str:
     """The head of the n-th of ``total`` messages one long post became."""
-    return f"{head} (fortsat {n}/{total})"
+    return word(LANG, "ann_continued").format(head, n, total)
 
 
 def slack_messages(post: Post) -> list[Message]:

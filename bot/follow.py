@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.blocks import format_date
 from bot.markup import SLACK_MARKUP, Markup
+from store.answer import word
 from store.casenum import case_key, find_case_numbers, strip_letter_suffix
 from store.db import Store
 from store.records import ItemRecord
@@ -71,7 +72,8 @@ class Follow:
 
     def label(self) -> str:
         """How the follow is named in messages: ``sag 23-001310`` or ``“plasterordning”``."""
-        return f"sag {self.query}" if self.kind == "case" else f"“{self.query}”"
+        return word("da", "follow_case").format(self.query) if self.kind == "case" \
+            else f"“{self.query}”"
 
     def to_doc(self) -> dict[str, str]:
         return {"query": self.query, "kind": self.kind, "key": self.key, "added_at": self.added_at}
@@ -194,9 +196,12 @@ def match_items(store: Store, searcher: Searcher, follow: Follow,
 FOLLOW_VERBS = {"follow", "unfollow", "following"}
 
 
+LANG = "da"  # follow replies are Danish, like the rest of the bot's own messages
+
+
 def _describe(follow: Follow, m: Markup) -> str:
     if follow.kind == "case":
-        return f"sag {m.strong(follow.query)}"
+        return word(LANG, "follow_case").format(m.strong(follow.query))
     return m.strong(follow.query)
 
 
@@ -204,51 +209,53 @@ def _latest_match(ctx: BotContext, follow: Follow, m: Markup) -> str:
     """A line naming the newest item that matches now, so the user sees the follow makes sense."""
     found = match_items(ctx.store, ctx.searcher, follow, None)
     if not found:
-        return "Ingen punkter i referaterne matcher endnu; du får besked, når et gør."
+        return word(LANG, "follow_nothing_yet")
     newest = max(found, key=lambda r: r.date or "")
-    when = format_date(newest.date, "da") if newest.date else ""
-    return (f"Seneste match: {m.em(newest.title)} "
-            f"({m.text(newest.body)} {when}).".replace(" )", ")"))
+    when = format_date(newest.date, LANG) if newest.date else ""
+    return word(LANG, "follow_latest").format(m.em(newest.title),
+                                              f"{m.text(newest.body)} {when}".strip())
+
+
+def _commands(m: Markup, *commands: str) -> list[str]:
+    return [m.code(m.command + command) for command in commands]
 
 
 def _follow(ctx: BotContext, user_id: str, argument: str, m: Markup) -> str:
-    example = m.code(f"{m.command}follow plasterordning")
     if not argument:
-        return (f"Skriv hvad du vil følge, fx {example} eller "
-                f"{m.code(m.command + 'follow 23-001310')}.")
+        return word(LANG, "follow_ask").format(
+            *_commands(m, "follow plasterordning", "follow 23-001310"))
     try:
         follow, added = add_follow(ctx.store, user_id, argument)
     except TooManyFollows as exc:
-        return (f"Du følger allerede {exc.limit} ting, som er det højeste antal. "
-                f"Stop med en af dem først ({m.code(m.command + 'following')} viser dem).")
+        return word(LANG, "follow_too_many").format(exc.limit, *_commands(m, "following"))
     if follow is None:
-        return f"Skriv hvad du vil følge, fx {example}."
+        return word(LANG, "follow_ask").format(
+            *_commands(m, "follow plasterordning", "follow 23-001310"))
     if not added:
-        return f"Du følger allerede {_describe(follow, m)}."
-    return (f"Du følger nu {_describe(follow, m)}. Du får en direkte besked, når nye eller "
-            f"opdaterede referater har et punkt om det.\n{_latest_match(ctx, follow, m)}")
+        return word(LANG, "follow_already").format(_describe(follow, m))
+    return (word(LANG, "follow_added").format(_describe(follow, m)) + "\n"
+            + _latest_match(ctx, follow, m))
 
 
 def _unfollow(ctx: BotContext, user_id: str, argument: str, m: Markup) -> str:
     if not argument:
-        return ("Skriv hvad du vil stoppe med at følge, fx "
-                f"{m.code(m.command + 'unfollow plasterordning')}.")
+        return word(LANG, "unfollow_ask").format(*_commands(m, "unfollow plasterordning"))
     removed = remove_follow(ctx.store, user_id, argument)
     if not removed:
-        return (f"Du følger ikke {m.strong(argument)}. "
-                f"{m.code(m.command + 'following')} viser hvad du følger.")
-    return "Du følger ikke længere " + ", ".join(_describe(f, m) for f in removed) + "."
+        return word(LANG, "unfollow_unknown").format(m.strong(argument),
+                                                     *_commands(m, "following"))
+    return word(LANG, "unfollow_done").format(", ".join(_describe(f, m) for f in removed))
 
 
 def _following(ctx: BotContext, user_id: str, m: Markup) -> str:
     follows = user_follows(ctx.store, user_id)
     if not follows:
-        return (f"Du følger ingenting endnu. Prøv {m.code(m.command + 'follow plasterordning')} "
-                f"eller {m.code(m.command + 'follow 23-001310')}.")
+        return word(LANG, "following_none").format(
+            *_commands(m, "follow plasterordning", "follow 23-001310"))
     lines = [f"{n}. {_describe(f, m)}" for n, f in enumerate(follows, start=1)]
-    return ("Du følger:\n" + "\n".join(lines)
-            + f"\nStop med {m.code(m.command + 'unfollow <nummer eller tekst>')} eller "
-            f"{m.code('unfollow alt')}.")
+    stop = word(LANG, "following_stop").format(
+        *_commands(m, "unfollow <nummer eller tekst>", "unfollow alt"))
+    return "\n".join([word(LANG, "following_list"), *lines, stop])
 
 
 def handle_follow_command(ctx: BotContext, user_id: str, verb: str, argument: str,
@@ -266,8 +273,8 @@ def handle_follow_command(ctx: BotContext, user_id: str, verb: str, argument: st
         return _unfollow(ctx, user_id, argument, markup)
     if verb == "following":
         return _following(ctx, user_id, markup)
-    return (f"Ukendt kommando. Brug {markup.code('follow')}, {markup.code('unfollow')} eller "
-            f"{markup.code('following')}.")
+    return word(LANG, "follow_unknown_verb").format(
+        *(markup.code(v) for v in ("follow", "unfollow", "following")))
 
 
 def _reply(ctx: BotContext, body: dict[str, Any], text: str) -> None:

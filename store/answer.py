@@ -59,6 +59,49 @@ _LABELS: dict[str, dict[str, str]] = {
         "sorry": "Beklager, noget gik galt. Prøv igen om lidt.",
         "look_up": "Slå op i referaterne",
         "no_minutes": "Ingen referater endnu.",
+        "item_one": "punkt",
+        "item_many": "punkter",
+        "meeting_one": "møde",
+        "meeting_many": "møder",
+        # following a case or words (bot.follow); {0}, {1} are marked up by the surface
+        "follow_case": "sag {0}",
+        "follow_ask": "Skriv hvad du vil følge, fx {0} eller {1}.",
+        "follow_too_many": "Du følger allerede {0} ting, som er det højeste antal. Stop med en "
+        "af dem først ({1} viser dem).",
+        "follow_already": "Du følger allerede {0}.",
+        "follow_added": "Du følger nu {0}. Du får en direkte besked, når nye eller opdaterede "
+        "referater har et punkt om det.",
+        "follow_latest": "Seneste match: {0} ({1}).",
+        "follow_nothing_yet": "Ingen punkter i referaterne matcher endnu; du får besked, når et "
+        "gør.",
+        "unfollow_ask": "Skriv hvad du vil stoppe med at følge, fx {0}.",
+        "unfollow_unknown": "Du følger ikke {0}. {1} viser hvad du følger.",
+        "unfollow_done": "Du følger ikke længere {0}.",
+        "following_none": "Du følger ingenting endnu. Prøv {0} eller {1}.",
+        "following_list": "Du følger:",
+        "following_stop": "Stop med {0} eller {1}.",
+        "follow_unknown_verb": "Ukendt kommando. Brug {0}, {1} eller {2}.",
+        # announcements of new minutes (bot.announce)
+        "ann_new": "Nyt referat: {0}",
+        "ann_updated": "Opdateret referat: {0}",
+        "ann_updated_intro": "Referatet er blevet opdateret.",
+        "ann_changed_items": "Nye eller ændrede punkter:",
+        "ann_removed": "({0} er fjernet.)",
+        "ann_more": "… og {0} mere.",
+        "ann_no_items": "Referatet har ingen dagsordenspunkter.",
+        "ann_continued": "{0} (fortsat {1}/{2})",
+        "ann_at": "kl. {0}",
+        "ann_closed_count": "heraf {0} lukket",
+        "ann_closed_counts": "heraf {0} lukkede",
+        "ann_week": "Ugens referater: {0}",
+        "ann_updated_tag": "(opdateret)",
+        "ann_bulk": "{0} nye referater",
+        "ann_ask": "Spørg med {0}, fx {1}.",
+        "ann_ask_plain": "Spørg mig, fx {0}.",
+        "dm_new": "Nyt referat om {0}: {1}",
+        "dm_updated": "Opdateret referat om {0}: {1}",
+        "dm_more": "… og {0} punkter mere i referatet.",
+        "dm_footer": "Du følger {0}. Se og stop dine følg med {1} og {2}.",
         "help_teams": "Spørg, hvad der blev besluttet.\n"
         "• Nævn mig i en kanal: @Referat hvad blev besluttet om plasterordningen?\n"
         "• Skriv til mig i en chat: et spørgsmål eller et sagsnummer som 18-034639K.\n"
@@ -99,6 +142,47 @@ _LABELS: dict[str, dict[str, str]] = {
         "sorry": "Sorry, something went wrong. Please try again in a moment.",
         "look_up": "Look up in minutes",
         "no_minutes": "No minutes yet.",
+        "item_one": "item",
+        "item_many": "items",
+        "meeting_one": "meeting",
+        "meeting_many": "meetings",
+        "follow_case": "case {0}",
+        "follow_ask": "Write what to follow, e.g. {0} or {1}.",
+        "follow_too_many": "You already follow {0} things, the most there can be. Stop one of "
+        "them first ({1} lists them).",
+        "follow_already": "You already follow {0}.",
+        "follow_added": "You now follow {0}. You get a direct message when new or updated "
+        "minutes have an item about it.",
+        "follow_latest": "Latest match: {0} ({1}).",
+        "follow_nothing_yet": "No item in the minutes matches yet; you will be told when one "
+        "does.",
+        "unfollow_ask": "Write what to stop following, e.g. {0}.",
+        "unfollow_unknown": "You do not follow {0}. {1} shows what you follow.",
+        "unfollow_done": "You no longer follow {0}.",
+        "following_none": "You follow nothing yet. Try {0} or {1}.",
+        "following_list": "You follow:",
+        "following_stop": "Stop with {0} or {1}.",
+        "follow_unknown_verb": "Unknown command. Use {0}, {1} or {2}.",
+        "ann_new": "New minutes: {0}",
+        "ann_updated": "Updated minutes: {0}",
+        "ann_updated_intro": "The minutes were updated.",
+        "ann_changed_items": "New or changed items:",
+        "ann_removed": "({0} removed.)",
+        "ann_more": "… and {0} more.",
+        "ann_no_items": "The minutes have no agenda items.",
+        "ann_continued": "{0} (continued {1}/{2})",
+        "ann_at": "at {0}",
+        "ann_closed_count": "{0} of them closed",
+        "ann_closed_counts": "{0} of them closed",
+        "ann_week": "This week's minutes: {0}",
+        "ann_updated_tag": "(updated)",
+        "ann_bulk": "{0} new minutes",
+        "ann_ask": "Ask with {0}, e.g. {1}.",
+        "ann_ask_plain": "Ask me, e.g. {0}.",
+        "dm_new": "New minutes about {0}: {1}",
+        "dm_updated": "Updated minutes about {0}: {1}",
+        "dm_more": "… and {0} more items in the minutes.",
+        "dm_footer": "You follow {0}. See and stop what you follow with {1} and {2}.",
         "help_teams": "Ask what the board decided.\n"
         "• Mention me in a channel: @Referat what was decided on the plaster scheme?\n"
         "• Write to me in a chat: a question or a case number such as 18-034639K.\n"
@@ -135,6 +219,11 @@ def labels(lang: str) -> dict[str, str]:
 def word(lang: str, key: str) -> str:
     """One entry of the wording table in ``lang`` (Danish unless ``"en"``)."""
     return _LABELS["en" if lang == "en" else "da"][key]
+
+
+def count(lang: str, n: int, one: str) -> str:
+    """``n`` and the word in singular or plural: ``count("da", 3, "item")`` is "3 punkter"."""
+    return f"{n} {word(lang, one + ('_one' if n == 1 else '_many'))}"
 
 
 def is_bare_decision(decision: str) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 from store.answer import item_card
 
-from ..announce import Part, Post, continued, fallback_text
+from ..announce import LANG, Part, Post, continued, fallback_text
 from ..context import BotContext
 from ..markup import PLAIN_MARKUP
 from ..notify import DeliveryDown, DeliveryRefused
@@ -44,7 +44,7 @@ def _elements(part: Part) -> list[dict[str, Any]]:
     if part.kind == "divider":
         return [{"type": "Container", "separator": True, "items": []}]
     if part.kind == "card" and part.record is not None:
-        return cards.item_elements(item_card(part.record, "da", "full"))
+        return cards.item_elements(item_card(part.record, LANG, "full"))
     return [cards.rich(cards.run(line or " ")) for line in part.text.splitlines()]
 
 
