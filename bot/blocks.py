@@ -27,6 +27,7 @@ from store.answer import (
     ItemCard,
     Line,
     answer_card,
+    count,
     human_date,
     item_card,
     record_key,  # noqa: F401  (re-exported: listeners and tests name items by it)
@@ -224,27 +225,7 @@ def share_button(question: str, lang: str) -> dict:
 
 def help_text(lang: str = "da") -> str:
     """How to ask, for ``/referat help``, the Home tab and unknown input."""
-    if lang == "en":
-        return (
-            "*Ask what the board decided.*\n"
-            "• `/referat what was decided on the plaster scheme?` (only you see the answer)\n"
-            "• `/referat 18-034639K`: look up a case number\n"
-            "• `/referat latest`: the newest meeting's decisions\n"
-            "• `/referat follow 18-034639K`, `unfollow …`, `following`: get told when a case "
-            "comes up again\n"
-            "• Mention me in a channel, or write to me directly.\n"
-            "• A case number written in a channel I am in gets a short card in the thread."
-        )
-    return (
-        "*Spørg, hvad der blev besluttet.*\n"
-        "• `/referat hvad blev besluttet om plasterordningen?` (kun du ser svaret)\n"
-        "• `/referat 18-034639K`: slå et sagsnummer op\n"
-        "• `/referat latest`: beslutningerne fra det seneste møde\n"
-        "• `/referat follow 18-034639K`, `unfollow …`, `following`: få besked, når en sag "
-        "kommer op igen\n"
-        "• Nævn mig i en kanal, eller skriv direkte til mig.\n"
-        "• Et sagsnummer skrevet i en kanal, jeg er med i, får et kort svar i tråden."
-    )
+    return word(lang, "help_slack")
 
 
 def meeting_title(meeting: MeetingRecord | ItemRecord, lang: str = "da") -> str:
@@ -290,19 +271,13 @@ def home_view(
         {"type": "divider"},
     ]
     if not meetings:
-        empty = "_No minutes yet._" if lang == "en" else "_Ingen referater endnu._"
-        blocks.extend(section_blocks(empty))
+        blocks.extend(section_blocks(f"_{word(lang, 'no_minutes')}_"))
     for meeting, items in meetings:
         blocks.extend(meeting_blocks(meeting, items, lang))
         blocks.append({"type": "divider"})
-    size_kb = stats.size_bytes / 1024
-    updated = stats.updated_at or "—"
-    if lang == "en":
-        facts = (f"{stats.meetings} meetings, {stats.items} items · {size_kb:.0f} KB"
-                 f" · updated {updated}")
-    else:
-        facts = (f"{stats.meetings} møder, {stats.items} punkter · {size_kb:.0f} KB"
-                 f" · opdateret {updated}")
+    facts = word(lang, "home_facts").format(
+        count(lang, stats.meetings, "meeting"), count(lang, stats.items, "item"),
+        f"{stats.size_bytes / 1024:.0f}", stats.updated_at or "—")
     footer = {"type": "context", "elements": [{"type": "mrkdwn", "text": escape_mrkdwn(facts)}]}
     blocks = blocks[: HOME_BLOCK_LIMIT - 1] + [footer]
     return {"type": "home", "blocks": blocks}

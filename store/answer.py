@@ -102,6 +102,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "dm_updated": "Opdateret referat om {0}: {1}",
         "dm_more": "… og {0} punkter mere i referatet.",
         "dm_footer": "Du følger {0}. Se og stop dine følg med {1} og {2}.",
+        "help_slack": "*Spørg, hvad der blev besluttet.*\n"
+        "• `/referat hvad blev besluttet om plasterordningen?` (kun du ser svaret)\n"
+        "• `/referat 18-034639K`: slå et sagsnummer op\n"
+        "• `/referat latest`: beslutningerne fra det seneste møde\n"
+        "• `/referat follow 18-034639K`, `unfollow …`, `following`: få besked, når en sag "
+        "kommer op igen\n"
+        "• Nævn mig i en kanal, eller skriv direkte til mig.\n"
+        "• Et sagsnummer skrevet i en kanal, jeg er med i, får et kort svar i tråden.",
+        "home_facts": "{0}, {1} · {2} KB · opdateret {3}",
         "help_teams": "Spørg, hvad der blev besluttet.\n"
         "• Nævn mig i en kanal: @Referat hvad blev besluttet om plasterordningen?\n"
         "• Skriv til mig i en chat: et spørgsmål eller et sagsnummer som 18-034639K.\n"
@@ -183,6 +192,15 @@ _LABELS: dict[str, dict[str, str]] = {
         "dm_updated": "Updated minutes about {0}: {1}",
         "dm_more": "… and {0} more items in the minutes.",
         "dm_footer": "You follow {0}. See and stop what you follow with {1} and {2}.",
+        "help_slack": "*Ask what the board decided.*\n"
+        "• `/referat what was decided on the plaster scheme?` (only you see the answer)\n"
+        "• `/referat 18-034639K`: look up a case number\n"
+        "• `/referat latest`: the newest meeting's decisions\n"
+        "• `/referat follow 18-034639K`, `unfollow …`, `following`: get told when a case "
+        "comes up again\n"
+        "• Mention me in a channel, or write to me directly.\n"
+        "• A case number written in a channel I am in gets a short card in the thread.",
+        "home_facts": "{0}, {1} · {2} KB · updated {3}",
         "help_teams": "Ask what the board decided.\n"
         "• Mention me in a channel: @Referat what was decided on the plaster scheme?\n"
         "• Write to me in a chat: a question or a case number such as 18-034639K.\n"
