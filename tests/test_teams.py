@@ -208,3 +208,19 @@ def test_a_failing_bot_connector_is_logged_not_fatal(stub: TeamsStub, teams_ctx:
     assert stub.sent == []
     assert "refused the bot's credentials" in caplog.text
     assert "wrong" not in caplog.text
+
+
+def test_buttons_in_a_channel_answer_the_user_privately(stub: TeamsStub, bot: str) -> None:
+    mention = channel_message(stub, PLASTER, mention=True)
+    post_activity(bot, mention, stub.sign())
+    [answer] = stub.wait_for(1)
+    data = {a["title"]: a["data"] for a in answer.body["attachments"][0]["content"]["actions"]}
+    click = channel_message(stub, "")
+    click["value"] = data["Følg sagen"]
+    assert post_activity(bot, click, stub.sign())[0] == 200
+    opened, told = stub.wait_for(3)[1:]
+    assert opened.path == "/v3/conversations"
+    assert opened.body["members"] == [{"id": "29:alice"}]
+    assert opened.body["channelData"] == {"tenant": {"id": TENANT}}
+    assert told.path.startswith("/v3/conversations/a:personal-")
+    assert "Du følger nu sag 18-034639K" in told.text

@@ -33,7 +33,9 @@ from ..follow import FOLLOW_VERBS
 from ..inline import inline_items
 from ..markup import PLAIN_MARKUP
 from . import cards
+from .auth import AuthError
 from .connector import Connector, message_activity
+from .http import HttpError
 
 log = logging.getLogger("referat.teams")
 
@@ -102,6 +104,8 @@ class TeamsBot:
         return None
 
     def _message(self, activity: dict[str, Any], started: float) -> None:
+        if (activity.get("from") or {}).get("id") == (activity.get("recipient") or {}).get("id"):
+            return  # the bot's own message
         value = activity.get("value")
         if isinstance(value, dict) and value.get("referat"):
             self._card_action(activity, value, started)
@@ -124,6 +128,23 @@ class TeamsBot:
         sent = self.connector.send(str(activity.get("serviceUrl") or ""), conversation,
                                    message_activity(text, card), reply_to=activity.get("id"))
         return sent is not None
+
+    def tell_privately(self, activity: dict[str, Any], text: str) -> None:
+        """Tell only the user: in a personal chat a reply, elsewhere a message in their personal
+        chat with the bot (bots cannot post messages only one person in a channel sees)."""
+        conversation = activity.get("conversation") or {}
+        if conversation.get("conversationType", "personal") == "personal":
+            self.reply(activity, text, None)
+            return
+        service_url = str(activity.get("serviceUrl") or "")
+        user = str((activity.get("from") or {}).get("id") or "")
+        tenant = str(conversation.get("tenantId") or "")
+        try:
+            chat = self.connector.create_personal_chat(service_url, user, tenant)
+        except (HttpError, AuthError) as exc:
+            log.warning("teams: could not open a personal chat: %s", exc)
+            return
+        self.connector.send(service_url, chat, message_activity(text))
 
     def _answer(self, activity: dict[str, Any], surface: str, started: float) -> None:
         question = question_text(activity)
@@ -178,13 +199,12 @@ class TeamsBot:
                             case_number=str(value.get("c") or ""), vote=str(value["vote"]),
                             user=user_key(activity),
                             channel=str((activity.get("conversation") or {}).get("id") or ""))
-            text = word("da", "thanks")
-            self.reply(activity, text, None)
+            self.tell_privately(activity, word("da", "thanks"))
         elif action == cards.FOLLOW:
             self._remember_user(activity)
             text = follow.handle_follow_command(self.ctx, user_key(activity), "follow",
                                                 str(value.get("value") or ""), PLAIN_MARKUP)
-            self.reply(activity, text, None)
+            self.tell_privately(activity, text)
         elif action == cards.OPEN_ITEM:
             from ..listeners.actions import find_record
 
