@@ -172,6 +172,8 @@ def render_blocks(card: AnswerCard) -> list[dict]:
     blocks: list[dict] = [_context(escape_mrkdwn(card.note))] if card.note else []
     if card.kind == "answer":
         blocks.extend(card_blocks(card.item))
+    if card.title:
+        blocks.extend(section_blocks(f"*{escape_mrkdwn(card.title)}*"))
     if card.rows:
         rows = "\n".join(escape_mrkdwn(row) for row in card.rows)
         blocks.extend(section_blocks(f"*{escape_mrkdwn(card.heading)}*\n{rows}"))

@@ -369,8 +369,8 @@ class AnswerCard:
     * ``"answer"``: ``item`` (the best match), ``others`` (up to three), maybe a ``note``
       ("did you mean …?") and, for a case treated at several meetings, ``heading`` and ``rows``
       (the case's timeline).
-    * ``"meeting"``: a meeting's agenda: ``item`` (first item, for the meeting line), ``heading``,
-      ``rows``.
+    * ``"meeting"``: a meeting's agenda: ``title`` (the meeting line), ``heading``, ``rows``,
+      and ``item`` (its first item).
     * ``"no_match"``: ``heading`` (nothing found) and ``rows`` (the hint, if any).
     * ``"lines"``: any other answer made of a heading and rows (listings, facts, help).
     """
@@ -379,6 +379,7 @@ class AnswerCard:
     lang: str
     question: str = ""
     note: str = ""
+    title: str = ""
     item: ItemCard | None = None
     heading: str = ""
     rows: tuple[str, ...] = ()
@@ -430,7 +431,7 @@ def answer_card(result: SearchResult) -> AnswerCard:
     top = item_card(first, lang)
     if _is_meeting_listing(hits):
         return AnswerCard("meeting", lang, question, note=note, item=top,
-                          heading=lab["meeting_items"],
+                          title=_meeting_line(top, lab), heading=lab["meeting_items"],
                           rows=tuple(_listing_row(h.record, lab) for h in hits))
     if _is_timeline(hits):
         meetings = len({h.record.meeting_id for h in hits})
@@ -481,8 +482,8 @@ def render_text(card: AnswerCard) -> str:
     if card.kind in ("no_match", "lines"):
         return "\n".join(x for x in (card.heading, *card.rows) if x)
     lines: list[str] = [card.note] if card.note else []
-    if card.kind == "meeting" and card.item is not None:
-        lines.append(_meeting_line(card.item, lab))
+    if card.kind == "meeting":
+        lines.append(card.title)
         lines.append(f"{card.heading}:")
         lines.extend(card.rows)
         return "\n".join(lines)

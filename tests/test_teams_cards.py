@@ -54,3 +54,15 @@ def test_a_lines_answer_renders_on_every_surface() -> None:
     teams = _runs(render_adaptive(card))
     assert "Byrådet, 2. maj 2023" in slack
     assert teams == ["Møder i 2023:", "- Direktionen, 20. februar 2023", "- Byrådet, 2. maj 2023"]
+
+
+def test_latest_meeting_names_the_meeting_on_every_surface(searcher) -> None:
+    card = answer_card(searcher.search("seneste"))
+    assert card.kind == "meeting"
+    text = render_text(card)
+    assert text.startswith("Møde: Direktionen, 20. februar 2023\nPunkter på mødet:")
+    assert "Møde: Direktionen, 20. februar 2023" in json.dumps(render_blocks(card),
+                                                               ensure_ascii=False)
+    runs = _runs(render_adaptive(card))
+    assert runs[:2] == ["Møde: Direktionen, 20. februar 2023", "Punkter på mødet"]
+    assert any(row.startswith("3. Lukket: Ydelser mellem enheder — lukket punkt") for row in runs)

@@ -96,6 +96,8 @@ def render_adaptive(card: AnswerCard) -> dict[str, Any]:
         body.append(rich(run(card.note, italic=True)))
     if card.kind == "answer":
         body.extend(item_elements(card.item))
+    if card.title:
+        body.append(rich(run(card.title, weight="Bolder")))
     if card.rows:
         body.append(rich(run(card.heading, weight="Bolder"), spacing="Medium"))
         body.extend(rich(run(row)) for row in card.rows)
