@@ -224,3 +224,39 @@ def test_buttons_in_a_channel_answer_the_user_privately(stub: TeamsStub, bot: st
     assert opened.body["channelData"] == {"tenant": {"id": TENANT}}
     assert told.path.startswith("/v3/conversations/a:personal-")
     assert "Du følger nu sag 18-034639K" in told.text
+
+
+def test_action_execute_confirms_to_the_clicking_user_only(stub: TeamsStub, bot: str,
+                                                           teams_ctx: BotContext) -> None:
+    post_activity(bot, channel_message(stub, "kommunikationsstrategi", mention=True),
+                  stub.sign())
+    [answer] = stub.wait_for(1)
+    actions = answer.body["attachments"][0]["content"]["actions"]
+    assert all(a["type"] == "Action.Execute" and a["fallback"]["type"] == "Action.Submit"
+               for a in actions)
+    by_title = {a["title"]: a for a in actions}
+
+    def click(action: dict) -> dict:
+        invoke = channel_message(stub, "")
+        invoke.update(type="invoke", name="adaptiveCard/action",
+                      value={"action": {"type": "Action.Execute", "verb": action["verb"],
+                                        "data": action["data"]}})
+        status, body = post_activity(bot, invoke, stub.sign())
+        assert status == 200
+        return body
+
+    body = click(by_title["👍"])
+    assert body == {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                    "value": "Tak for din feedback."}
+    assert stub.wait_for(2, timeout=0.5) == [answer]  # nothing posted for everyone
+    teams_ctx.store.refresh()
+    [vote] = teams_ctx.store.state_all("feedback").values()
+    assert vote["vote"] == "up" and vote["question"] == "kommunikationsstrategi"
+
+    other = next(a for a in actions if a["data"]["referat"] == "open")
+    click(other)
+    opened = stub.wait_for(2)[1]
+    meeting_id, _, number = other["data"]["key"].rpartition("#")
+    [record] = [r for r in teams_ctx.store.items_for_meeting(meeting_id)
+                if r.item_number == int(number)]
+    assert opened.body["replyToId"] and record.title in opened.text

@@ -5,8 +5,9 @@ number) come from the model, exactly as for Slack (:mod:`bot.blocks`) and the te
 
 Text from the minutes and from users goes into ``RichTextBlock`` text runs, which Teams shows
 literally (no Markdown, no links), so nothing in the minutes can format or link. Buttons are
-``Action.Submit``: Teams sends their ``data`` back as a message activity with a ``value``, which
-:mod:`bot.teams.handlers` reads (``data["referat"]`` names the action).
+``Action.Execute`` (an ``adaptiveCard/action`` invoke) with an ``Action.Submit`` fallback (a
+message activity with a ``value``); :mod:`bot.teams.handlers` reads both (``data["referat"]``
+names the action).
 """
 
 from __future__ import annotations
@@ -70,7 +71,11 @@ def adaptive_card(body: list[dict[str, Any]],
 
 
 def _submit(title: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "Action.Submit", "title": truncate(title, BUTTON_TITLE_LIMIT), "data": data}
+    """A button: ``Action.Execute`` (its answer is shown to the clicking user only), falling
+    back to ``Action.Submit`` (a message back to the bot) where a client lacks it."""
+    title = truncate(title, BUTTON_TITLE_LIMIT)
+    return {"type": "Action.Execute", "title": title, "verb": str(data["referat"]),
+            "data": data, "fallback": {"type": "Action.Submit", "title": title, "data": data}}
 
 
 def answer_actions(card: AnswerCard) -> list[dict[str, Any]]:

@@ -5,8 +5,9 @@
 * A channel message without a mention (it reaches the bot through the resource-specific
   permission ``ChannelMessage.Read.Group``) that names case numbers in the store: a short card
   per case, once per case and thread.
-* A card button (``Action.Submit``): 👍/👎 kept with the question, "Follow this case", or
-  another match opened.
+* A card button (``Action.Execute``, or ``Action.Submit`` on older clients): 👍/👎 kept with
+  the question, "Follow this case" (both confirmed to the clicking user only), or another match
+  opened.
 * The message action "Look up in minutes" (``composeExtension/fetchTask``): the message's text
   asked as a question, answered in a dialog only the user sees.
 * The bot added to a personal chat: the help text.
@@ -42,6 +43,7 @@ log = logging.getLogger("referat.teams")
 HELP_WORDS = {"", "help", "hjælp", "hjaelp", "?"}
 FETCH_TASK = "composeExtension/fetchTask"
 SUBMIT_ACTION = "composeExtension/submitAction"
+CARD_ACTION = "adaptiveCard/action"
 USERS_TABLE = "teams_users"  # user -> where to reach them (service url, personal chat)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -108,7 +110,10 @@ class TeamsBot:
             return  # the bot's own message
         value = activity.get("value")
         if isinstance(value, dict) and value.get("referat"):
-            self._card_action(activity, value, started)
+            # Action.Submit (clients without Action.Execute): confirm in a message instead.
+            text = self._card_action(activity, value)
+            if text:
+                self.tell_privately(activity, text)
             return
         conversation = activity.get("conversation") or {}
         kind = conversation.get("conversationType") or "personal"
@@ -191,35 +196,48 @@ class TeamsBot:
 
     # -- card buttons ----------------------------------------------------------------------
 
-    def _card_action(self, activity: dict[str, Any], value: dict[str, Any],
-                     started: float) -> None:
+    def _card_action(self, activity: dict[str, Any], value: dict[str, Any]) -> str:
+        """Do what a card button asks; return what to tell the user who clicked ("" nothing).
+
+        Another match is posted where the card is (like any answer); a vote or a follow is
+        only confirmed to the user.
+        """
         action = value.get("referat")
+        _log(f"card_{action}", time.monotonic(), 0)
         if action == cards.VOTE and value.get("vote") in ("up", "down"):
             record_feedback(self.ctx.store, question=str(value.get("q") or ""),
                             case_number=str(value.get("c") or ""), vote=str(value["vote"]),
                             user=user_key(activity),
                             channel=str((activity.get("conversation") or {}).get("id") or ""))
-            self.tell_privately(activity, word("da", "thanks"))
-        elif action == cards.FOLLOW:
+            return word("da", "thanks")
+        if action == cards.FOLLOW:
             self._remember_user(activity)
-            text = follow.handle_follow_command(self.ctx, user_key(activity), "follow",
+            return follow.handle_follow_command(self.ctx, user_key(activity), "follow",
                                                 str(value.get("value") or ""), PLAIN_MARKUP)
-            self.tell_privately(activity, text)
-        elif action == cards.OPEN_ITEM:
+        if action == cards.OPEN_ITEM:
             from ..listeners.actions import find_record
 
             record = find_record(self.ctx, str(value.get("key") or ""))
             if record is None:
-                self.reply(activity, word("da", "not_found"), None)
-            else:
-                self.reply(activity, f"{record.case_number or ''} {record.title}".strip(),
-                           cards.item_adaptive_card(record, "da"))
-        _log(f"card_{action}", started, 0)
+                return word("da", "not_found")
+            self.reply(activity, f"{record.case_number or ''} {record.title}".strip(),
+                       cards.item_adaptive_card(record, "da"))
+        return ""
+
+    def _execute(self, activity: dict[str, Any]) -> dict[str, Any]:
+        """``Action.Execute`` (an ``adaptiveCard/action`` invoke): the confirmation is the
+        invoke's answer, which Teams shows to the clicking user only."""
+        data = ((activity.get("value") or {}).get("action") or {}).get("data") or {}
+        text = self._card_action(activity, data) if isinstance(data, dict) else ""
+        return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+                "value": text or word("da", "thanks")}
 
     # -- the message action ------------------------------------------------------------------
 
     def _invoke(self, activity: dict[str, Any], started: float) -> dict[str, Any]:
         name = activity.get("name")
+        if name == CARD_ACTION:
+            return self._execute(activity)
         if name not in (FETCH_TASK, SUBMIT_ACTION):
             return {}
         payload = ((activity.get("value") or {}).get("messagePayload") or {})
