@@ -20,7 +20,7 @@ from typing import Any
 
 from store.parse_dates import DA_MONTHS, EN_MONTHS
 from store.records import ItemRecord
-from store.search import Hit, SearchResult
+from store.search import Hit, Searcher, SearchResult
 from store.text import normalise
 
 # The wording of every surface, one table per language. Answer labels, the search's hints,
@@ -328,6 +328,19 @@ def record_key(record: ItemRecord) -> str:
     if record.item_number is not None:
         return f"{record.meeting_id}#{record.item_number}"
     return record.case_number or record.meeting_id
+
+
+def item_by_key(searcher: Searcher, key: str) -> ItemRecord | None:
+    """The item a button names (see :func:`record_key`), as the store holds it now."""
+    searcher.store.refresh()
+    meeting_id, sep, number = key.rpartition("#")
+    if sep and number.isdigit():
+        for record in searcher.store.items_for_meeting(meeting_id):
+            if record.item_number == int(number):
+                return record
+        return None
+    records = searcher.lookup_cases(key)
+    return records[0] if records else None
 
 
 def _content(r: ItemRecord, lab: dict[str, str], detail: str) -> tuple[Line, ...]:

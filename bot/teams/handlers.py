@@ -25,7 +25,7 @@ import re
 import time
 from typing import Any
 
-from store.answer import answer_card, render_text, word
+from store.answer import answer_card, item_by_key, render_text, word
 
 from .. import follow
 from ..context import BotContext, RecentKeys
@@ -215,9 +215,7 @@ class TeamsBot:
             return follow.handle_follow_command(self.ctx, user_key(activity), "follow",
                                                 str(value.get("value") or ""), PLAIN_MARKUP)
         if action == cards.OPEN_ITEM:
-            from ..listeners.actions import find_record
-
-            record = find_record(self.ctx, str(value.get("key") or ""))
+            record = item_by_key(self.ctx.searcher, str(value.get("key") or ""))
             if record is None:
                 return word("da", "not_found")
             self.reply(activity, f"{record.case_number or ''} {record.title}".strip(),
