@@ -15,7 +15,7 @@ number only, with a note that they are closed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from store.parse_dates import DA_MONTHS, EN_MONTHS
@@ -397,7 +397,6 @@ class AnswerCard:
     heading: str = ""
     rows: tuple[str, ...] = ()
     others: tuple[ItemCard, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def case_number(self) -> str:
