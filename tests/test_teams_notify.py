@@ -20,8 +20,11 @@ def test_new_minutes_reach_the_channel_and_followers_once(tmp_path: Path) -> Non
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     with TeamsStub() as stub:
+        # Nothing listens on the configured Bot Connector: the address Teams' own (verified)
+        # activities came from must be the one used.
         settings = teams_settings(stub, tmp_path / "referat.json", minutes_dir=inbox,
-                                  teams_notify_channel=CHANNEL)
+                                  teams_notify_channel=CHANNEL,
+                                  teams_service_url="http://127.0.0.1:9/")
         ctx = BotContext.create(settings)
         _, connector = build_teams(ctx)
         notifier = Notifier(ctx, delivery=TeamsDelivery(ctx, connector),

@@ -8,8 +8,8 @@ posts are worded once (:mod:`bot.announce`, in plain markup) and laid out here.
   new conversation in the channel.
 * A follower (``teams:<user id>``) is reached in their personal chat with the bot, remembered
   when they last wrote to it (:data:`bot.teams.handlers.USERS_TABLE`), or opened for them.
-* The Bot Connector address is the one the user's last activity came from (a verified token
-  named it), else ``TEAMS_SERVICE_URL``.
+* The Bot Connector address is the one the user's (for the channel: anyone's) last activity
+  came from (a verified token named it), else ``TEAMS_SERVICE_URL``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from ..notify import DeliveryDown, DeliveryRefused
 from . import cards
 from .auth import AuthError
 from .connector import Connector, message_activity
-from .handlers import USERS_TABLE
+from .handlers import SERVICE_KEY, USERS_TABLE
 from .http import HttpError
 
 log = logging.getLogger("referat.teams")
@@ -106,7 +106,8 @@ class TeamsDelivery:
     def _where(self, target: str) -> tuple[str, str]:
         """(service url, conversation id) for a channel id or a ``teams:<user>`` follower."""
         if not target.startswith("teams:"):
-            return self.service_url, target
+            seen = self.ctx.store.state_get(USERS_TABLE, SERVICE_KEY) or {}
+            return str(seen.get("service_url") or self.service_url), target
         user = self.ctx.store.state_get(USERS_TABLE, target) or {}
         service_url = str(user.get("service_url") or self.service_url)
         conversation = str(user.get("conversation_id") or "")

@@ -45,6 +45,7 @@ FETCH_TASK = "composeExtension/fetchTask"
 SUBMIT_ACTION = "composeExtension/submitAction"
 CARD_ACTION = "adaptiveCard/action"
 USERS_TABLE = "teams_users"  # user -> where to reach them (service url, personal chat)
+SERVICE_KEY = "#service_url"  # in USERS_TABLE: the Bot Connector address Teams last used
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -99,6 +100,7 @@ class TeamsBot:
         if activity.get("id") and self.seen.seen_before(key):
             log.info("teams duplicate activity acknowledged, not processed")
             return None
+        self._remember_service(str(activity.get("serviceUrl") or ""))
         if kind == "message":
             self._message(activity, started)
         elif kind == "conversationUpdate":
@@ -255,6 +257,15 @@ class TeamsBot:
         }}}
 
     # -- where followers are reached ------------------------------------------------------
+
+    def _remember_service(self, service_url: str) -> None:
+        """Keep the Bot Connector address of the tenant's region for announcements (it comes
+        from a verified token, so it can be trusted with the bot's own token)."""
+        if not service_url:
+            return
+        old = self.ctx.store.state_get(USERS_TABLE, SERVICE_KEY) or {}
+        if old.get("service_url") != service_url:
+            self.ctx.store.state_put(USERS_TABLE, SERVICE_KEY, {"service_url": service_url})
 
     def _remember_user(self, activity: dict[str, Any]) -> None:
         """Keep how to reach this user privately (for follower messages), if it changed."""
