@@ -1,10 +1,16 @@
-"""Following a topic or a case: ``/referat follow|unfollow|following`` and the "Følg sagen" button.
+"""Following a topic or a case, on every surface: the surface-neutral core.
+
+Slack's ``/referat follow|unfollow|following`` and "Følg sagen" button
+(:mod:`bot.listeners.follows`), Teams' typed commands and card button (:mod:`bot.teams`) and the
+notifier's matching (:func:`match_items`) all come here; replies are worded once and marked up
+per surface (:class:`bot.markup.Markup`).
 
 A follow is either a case number (``/referat follow 23-001310``: items with that case number) or
 words (``/referat follow plasterordning``: items the question search would answer with). When new
 or updated minutes hold a matching item, :mod:`bot.notify` sends the follower one direct message.
 
-Follows live in the store's state table ``follows``, one key per Slack user::
+Follows live in the store's state table ``follows``, one key per user (Teams users as
+``teams:<id>``)::
 
     "U123": {"follows": [{"query": "plasterordning", "kind": "words", "key": "plasterordning",
                           "added_at": "2024-03-01T09:00:00+00:00"}]}
@@ -16,7 +22,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,8 +35,6 @@ from store.records import ItemRecord
 from store.text import normalise
 
 if TYPE_CHECKING:
-    from slack_bolt import App
-
     from bot.context import BotContext
     from store.search import Searcher
 
@@ -44,9 +47,6 @@ MAX_QUERY_CHARS = 200
 FOLLOW_SEARCH_LIMIT = 200
 # Words that may stand around a case number without making the follow a word search.
 _CASE_FILLER = {"sag", "sagen", "sagsnr", "sagsnummer", "sags", "nr", "case", "no", "number"}
-# Buttons are "follow_case" on answer cards and "follow_case_<n>" in announcements (an
-# action_id must be unique within one message).
-FOLLOW_ACTION = re.compile(r"^follow_case(?:_\d+)?$")
 
 # Follows are read-modify-write on one key; this keeps two clicks in one process from racing.
 _lock = threading.Lock()
@@ -275,35 +275,3 @@ def handle_follow_command(ctx: BotContext, user_id: str, verb: str, argument: st
         return _following(ctx, user_id, markup)
     return word(LANG, "follow_unknown_verb").format(
         *(markup.code(v) for v in ("follow", "unfollow", "following")))
-
-
-def _reply(ctx: BotContext, body: dict[str, Any], text: str) -> None:
-    """Tell the clicking user privately: through response_url when Slack gave one, else
-    an ephemeral message in the channel, else a DM (buttons on the Home tab have neither)."""
-    from bot.context import webhook
-
-    user_id = (body.get("user") or {}).get("id", "")
-    url = body.get("response_url")
-    if url:
-        webhook(url).send(text=text, response_type="ephemeral", replace_original=False)
-        return
-    if ctx.client is None:
-        return
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id")
-    if channel:
-        ctx.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
-    else:
-        ctx.client.chat_postMessage(channel=user_id, text=text)
-
-
-def register(app: App, ctx: BotContext) -> None:
-    """Wire the "Følg sagen" button (answer cards and announcements)."""
-
-    @app.action(FOLLOW_ACTION)
-    def follow_clicked(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
-        user_id = (body.get("user") or {}).get("id", "")
-        value = str(action.get("value") or "").strip()
-        reply = handle_follow_command(ctx, user_id, "follow", value)
-        _reply(ctx, body, reply)

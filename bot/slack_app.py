@@ -15,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 
 from store.records import ReferatError
 
-from . import follow, listeners
+from . import listeners
 from .context import BotContext
 from .listeners.common import RECEIVED_AT, apologise, log
 
@@ -56,7 +56,6 @@ def build_app(ctx: BotContext, *, process_before_response: bool = False) -> App:
     app.use(_once_per_event(ctx))
     app.error(_on_error(ctx))
     listeners.register(app, ctx)
-    follow.register(app, ctx)
     return app
 
 
