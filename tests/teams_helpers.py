@@ -10,13 +10,13 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from tests.slack_helpers import serve
 from tests.teams_stub import APP_ID, APP_PASSWORD, TENANT, TeamsStub
 
 BOT_ID = f"28:{APP_ID}"
@@ -69,17 +69,11 @@ def personal_message(stub: TeamsStub, text: str, **extra: Any) -> dict[str, Any]
 @contextlib.contextmanager
 def start_teams_bot(ctx) -> Iterator[str]:
     """Serve the real endpoint through the real WSGI server on a free loopback port."""
-    from bot.runner import stop_http_server
     from bot.teams.app import build_teams, make_teams_server
 
     endpoint, _ = build_teams(ctx)
-    server = make_teams_server(endpoint, "127.0.0.1", 0)
-    thread = threading.Thread(target=server.run, name="waitress-teams-test", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.effective_port}"
-    finally:
-        stop_http_server(server, thread)
+    with serve(make_teams_server(endpoint, "127.0.0.1", 0)) as base:
+        yield base
 
 
 def post_activity(base: str, activity: dict[str, Any],
