@@ -207,10 +207,13 @@ def cmd_run(ctx: Context) -> int:
     ``--mode`` pins the mode, so a service started in Socket Mode never falls back to a console
     chat that exits at once when a token is missing.
     """
-    from .runner import run
+    from .runner import run, run_teams
 
     settings = replace(ctx.loaded.settings, db_path=ctx.db_path)
     mode = ctx.args.mode
+    if mode == "teams":
+        run_teams(settings)
+        return EXIT_OK
     if mode == "http":
         settings = replace(settings, slack_app_token="")
     elif mode == "console":
@@ -287,9 +290,30 @@ def _show_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("case_number", metavar="CASE_NUMBER")
 
 
+def cmd_teams_package(ctx: Context) -> int:
+    """Zip the Teams app package (manifest and icons) with the app id and host filled in."""
+    from .teams.package import build_package
+
+    args = ctx.args
+    path = build_package(args.app_id or ctx.loaded.settings.teams_app_id, args.host,
+                         Path(args.out))
+    print(f"wrote {path}: upload it in Teams (Apps > Manage your apps > Upload an app)",
+          file=ctx.out)
+    return EXIT_OK
+
+
+def _teams_package_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", required=True,
+                   help="public host name that serves /api/messages, e.g. referat.kommune.dk")
+    p.add_argument("--app-id", default="", help="Microsoft App ID (default: $TEAMS_APP_ID)")
+    p.add_argument("--out", default="referat-teams.zip", help="zip file to write")
+
+
 def _run_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--mode", choices=["auto", "socket", "http", "console"], default="auto",
-                   help="auto (default): chosen from the Slack variables that are set")
+    p.add_argument("--mode", choices=["auto", "socket", "http", "console", "teams"],
+                   default="auto",
+                   help="auto (default): chosen from the Slack variables that are set; "
+                   "teams: Microsoft Teams at POST /api/messages on PORT")
 
 
 COMMANDS: dict[str, Spec] = {
@@ -315,6 +339,10 @@ COMMANDS: dict[str, Spec] = {
                 "Start the bot: Socket Mode when SLACK_APP_TOKEN is set, HTTP mode with "
                 "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, otherwise a console chat on the "
                 "store.", _run_args),
+    "teams-package": Spec(cmd_teams_package, "zip the Microsoft Teams app package",
+                          "Write the Teams app package (manifest.json, color.png, outline.png) "
+                          "with the bot's app id and public host filled in.",
+                          _teams_package_args),
 }
 
 DB_HELP = "store file (default: $REFERAT_DB or data/referat.json)"

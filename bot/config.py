@@ -20,6 +20,11 @@ from store.records import ReferatError
 
 DEFAULT_DB = "data/referat.json"
 CHECKOUT = Path(__file__).resolve().parents[1]
+# Microsoft's published defaults for the Bot Framework (Teams): where the keys that sign
+# incoming activities are announced, and where the bot gets its own tokens.
+TEAMS_OPENID_METADATA_URL = "https://login.botframework.com/v1/.well-known/openidconfiguration"
+TEAMS_LOGIN_URL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/token"
+TEAMS_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
 
 # Every variable the settings read, with its default, in the order of .env.example.
 VARIABLES: dict[str, str] = {
@@ -29,8 +34,12 @@ VARIABLES: dict[str, str] = {
     "MINUTES_DIR": "", "MINUTES_FEED_URL": "", "MINUTES_FEED_INTERVAL": "900",
     "MINUTES_FEED_ALLOW_HOSTS": "", "MINUTES_MAX_SIZE_MB": "5",
     "NOTIFY_CHANNEL": "", "NOTIFY_DIGEST": "off",
+    "TEAMS_APP_ID": "", "TEAMS_APP_PASSWORD": "", "TEAMS_TENANT_ID": "",
+    "TEAMS_OPENID_METADATA_URL": TEAMS_OPENID_METADATA_URL, "TEAMS_LOGIN_URL": TEAMS_LOGIN_URL,
+    "TEAMS_HOST": "127.0.0.1", "TEAMS_NOTIFY_CHANNEL": "", "TEAMS_SERVICE_URL": TEAMS_SERVICE_URL,
 }
-SECRETS = frozenset({"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"})
+SECRETS = frozenset({"SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
+                     "TEAMS_APP_PASSWORD"})
 # Not settings of ours, but read by the HTTP clients underneath: shown by `referat config`.
 PROXY_VARIABLES = ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy")
 ENVIRONMENT = "environment"
@@ -99,6 +108,19 @@ class Settings:
     notify_channel: str = ""
     notify_digest: str = "off"
     log_level: str = "INFO"
+    teams_app_id: str = ""
+    teams_app_password: str = field(default="", repr=False)
+    teams_tenant_id: str = ""
+    teams_openid_metadata_url: str = TEAMS_OPENID_METADATA_URL
+    teams_login_url: str = TEAMS_LOGIN_URL
+    teams_host: str = "127.0.0.1"
+    teams_notify_channel: str = ""
+    teams_service_url: str = TEAMS_SERVICE_URL
+
+    @property
+    def teams_enabled(self) -> bool:
+        """Teams is served when the bot's app id and password are set."""
+        return bool(self.teams_app_id and self.teams_app_password)
 
     @property
     def slack_enabled(self) -> bool:
@@ -145,7 +167,22 @@ class Settings:
             notify_channel=env.get("NOTIFY_CHANNEL", "").strip(),
             notify_digest=digest,
             log_level=env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            **_teams_settings(env),
         )
+
+
+def _teams_settings(env: Mapping[str, str]) -> dict[str, str]:
+    return {
+        "teams_app_id": env.get("TEAMS_APP_ID", "").strip(),
+        "teams_app_password": env.get("TEAMS_APP_PASSWORD", "").strip(),
+        "teams_tenant_id": env.get("TEAMS_TENANT_ID", "").strip(),
+        "teams_openid_metadata_url": env.get("TEAMS_OPENID_METADATA_URL", "").strip()
+        or TEAMS_OPENID_METADATA_URL,
+        "teams_login_url": env.get("TEAMS_LOGIN_URL", "").strip() or TEAMS_LOGIN_URL,
+        "teams_host": env.get("TEAMS_HOST", "").strip() or "127.0.0.1",
+        "teams_notify_channel": env.get("TEAMS_NOTIFY_CHANNEL", "").strip(),
+        "teams_service_url": env.get("TEAMS_SERVICE_URL", "").strip() or TEAMS_SERVICE_URL,
+    }
 
 
 @dataclass(frozen=True)

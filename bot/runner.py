@@ -5,6 +5,8 @@
 * ``SLACK_BOT_TOKEN`` and ``SLACK_SIGNING_SECRET`` only: **HTTP mode**, Bolt served by waitress
   (a production WSGI server) at ``/slack/events`` on ``PORT``.
 * No Slack token: the console chat, so ``referat run`` works on a fresh machine.
+* ``--mode teams`` (:func:`run_teams`): Microsoft Teams at ``POST /api/messages`` on
+  ``TEAMS_HOST``:``PORT``.
 
 The notifier (new-minutes announcements, follow DMs) runs beside either Slack mode when configured.
 """
@@ -98,6 +100,43 @@ def run(settings: Settings, ingest_hint: str = "PATH") -> None:
             _run_socket_mode(app, settings)
         else:
             _run_http(app, settings)
+
+
+def run_teams(settings: Settings) -> None:
+    """``referat run --mode teams``: ``POST /api/messages`` on ``TEAMS_HOST``:``PORT``."""
+    if not settings.teams_enabled:
+        raise ConfigError("Teams mode needs TEAMS_APP_ID and TEAMS_APP_PASSWORD")
+    from . import logsafe
+    from .teams.app import MESSAGES_PATH, build_teams, make_teams_server
+
+    logsafe.install()  # as for Slack: no credential reaches the log, even at DEBUG
+    ctx = BotContext.create(settings)
+    endpoint, connector = build_teams(ctx)
+    server = make_teams_server(endpoint, settings.teams_host, settings.port)
+    log.info("referat: serving Teams on %s:%s at %s", settings.teams_host,
+             server.effective_port, MESSAGES_PATH)
+    with _teams_notifier(ctx, connector), _stop_on_sigterm():
+        try:
+            server.run()
+        finally:
+            stop_http_server(server)
+
+
+@contextlib.contextmanager
+def _teams_notifier(ctx: BotContext, connector: Any) -> Iterator[None]:
+    """The notifier with the Teams delivery (announcements and follower messages in Teams)."""
+    from .notify import Notifier, notifier_wanted
+    from .teams.delivery import TeamsDelivery
+
+    if not notifier_wanted(ctx.settings):
+        yield
+        return
+    notifier = Notifier(ctx, delivery=TeamsDelivery(ctx, connector))
+    notifier.start()
+    try:
+        yield
+    finally:
+        notifier.stop()
 
 
 def _run_console(settings: Settings, ingest_hint: str) -> None:

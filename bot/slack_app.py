@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from store.records import ReferatError
 
-from . import follow, listeners
+from . import listeners
 from .context import BotContext, SlackUnreachable
 from .listeners.common import RECEIVED_AT, apologise, log
 
@@ -65,7 +65,6 @@ def build_app(ctx: BotContext, *, process_before_response: bool = False) -> App:
     app.use(_once_per_delivery(ctx))
     app.error(_on_error(ctx))
     listeners.register(app, ctx)
-    follow.register(app, ctx)
     return app
 
 

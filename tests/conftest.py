@@ -16,7 +16,7 @@ import pytest
 from tests.helpers import SAMPLES, SlackStub, slack_settings
 
 # Variables read by bot/config.py (and Slack's SDKs) that must never leak into a test.
-_ENV_PREFIXES = ("SLACK_", "INLINE_CASE_", "NOTIFY_", "MINUTES_", "REFERAT_")
+_ENV_PREFIXES = ("SLACK_", "INLINE_CASE_", "NOTIFY_", "MINUTES_", "REFERAT_", "TEAMS_")
 _ENV_NAMES = ("LOG_LEVEL", "PORT", "HTTPS_PROXY", "https_proxy")
 
 

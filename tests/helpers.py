@@ -26,7 +26,7 @@ from typing import Any
 from bot.config import Settings
 from bot.context import BotContext
 from bot.notify import Notifier
-from store.records import Item, Meeting
+from store.records import Item, ItemRecord, Meeting
 from tests import docmaker
 from tests.slack_helpers import (
     EVENTS_PATH,
@@ -53,6 +53,10 @@ __all__ = [
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "examples" / "minutes"
 SAMPLE = SAMPLES / "direktionen-2023-02-20.txt"
+# The questions about the bundled samples, with the case number or title each must find.
+QS = [json.loads(line) for line in
+      (REPO / "examples" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+      if line.strip()]
 
 SLACK_TOKEN = "xoxb-test-0000-secret-bot-token"
 SIGNING_SECRET = "test-signing-secret-0000"
@@ -212,3 +216,30 @@ def referat_env(**values: str) -> dict[str, str]:
     })
     env.update(values)
     return env
+
+
+# -- records ----------------------------------------------------------------------------------
+
+def make_record(**fields: Any) -> ItemRecord:
+    values: dict[str, Any] = {
+        "meeting_id": "Direktionen|2023-02-20",
+        "body": "Direktionen",
+        "date": "2023-02-20",
+        "item_number": 4,
+        "title": 'VSBV - Forbindsstoffer - "Plasterordning"',
+        "closed": False,
+        "case_number": "18-034639K",
+        "journal_number": None,
+        "document_number": None,
+        "decision": "Godkendt.",
+        "recommendation": "Sekretariatschefen indstiller, at ordningen ophører.",
+        "resume": "",
+        "presentation": "",
+        "treatment": "",
+        "economy": "",
+        "attachments": [],
+        "text": "",
+        "source": "direktionen-2023-02-20.txt",
+    }
+    values.update(fields)
+    return ItemRecord(**values)

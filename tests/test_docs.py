@@ -46,10 +46,12 @@ def test_every_setting_is_in_env_example_and_back() -> None:
 
 def test_env_example_defaults_are_safe() -> None:
     values = dict(re.findall(r"^([A-Z_]+)=(.*)$", ENV_EXAMPLE, flags=re.M))
-    for secret in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+    for secret in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
+                   "TEAMS_APP_PASSWORD"):
         assert values[secret] == ""
     settings = Settings.from_env(values)
-    assert not settings.slack_enabled
+    assert not settings.slack_enabled and not settings.teams_enabled
+    assert settings.teams_host == "127.0.0.1"
 
 
 def test_readme_documents_every_cli_command() -> None:
