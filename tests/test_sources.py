@@ -25,7 +25,7 @@ def minutes_text(day: int, month_name: str = "marts", month: int = 3) -> str:
 
 
 def meeting_id(day: int, month: int = 3) -> str:
-    return f"Direktionen|2023-{month:02d}-{day:02d}"
+    return f"Kalundborg|Direktionen|2023-{month:02d}-{day:02d}"
 
 
 @pytest.fixture
