@@ -38,7 +38,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     from store.ingest import ingest_paths
 
     store = _open_store(settings, args.db)
-    summary = ingest_paths(store, args.paths)
+    summary = ingest_paths(store, args.paths, municipality=args.municipality)
     report = summary.report
     print(
         f"meetings: {len(report.added)} added, {len(report.updated)} updated, "
@@ -106,6 +106,15 @@ def cmd_show(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Show how files are read, without storing them; 2 when a file yields no meeting."""
+    from store.check import check_paths
+
+    lines, failed = check_paths(args.paths)
+    print("\n".join(lines), file=out)
+    return 2 if failed else 0
+
+
 def cmd_meetings(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """List meetings, newest first."""
     store = _open_store(settings, args.db)
@@ -153,7 +162,17 @@ def build_parser() -> argparse.ArgumentParser:
                        "into the store. Files that cannot be read are reported and skipped.")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--db", help=db_help)
+    p.add_argument("--municipality", metavar="NAME",
+                   help="the municipality these minutes belong to (else read from the text)")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("check", help="show how files are read, without storing them",
+                       description="Show how each file is read: meeting facts, every item "
+                       "(number, title, case number, closed, first line of the decision) and "
+                       "what was ignored as page furniture. Exits 2 when a file yields no "
+                       "meeting.")
+    p.add_argument("paths", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("ask", help="ask a question or look up a case number",
                        description="Answer a question. With '-' read one question a line "

@@ -34,6 +34,7 @@ _BREAK_BEFORE = re.compile(
     r"\s+(?="
     r"(?:Sag|Saq|Sak|Punkt|Pkt\.?)\s+nr\.?\s*\d{1,3}\b"      # Sag nr. 9 (Saq: an OCR slip)
     r"|(?:Sagsnr|Sagsid|Sagsnummer|Journal\s?nr|J\.\s?nr|Dok\.?\s?nr)\.?\s*:"
+    r"|Sagsnr\b"                                           # values dropped: "Sagsnr Dok.nr"
     r"|[A-ZÆØÅ]{3,8}\s*/\s*\d{2}/\d{2,7}\b"                # DIHAJP / 06/17018
     r"|(?:Mødedato|Mødested|Mødetidspunkt|Starttidspunkt|Sluttidspunkt|Afbud|Fraværende"
     r"|Deltagere|Mødedeltagere|Medlemmer|Bemærkninger)\s*:"

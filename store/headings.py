@@ -112,7 +112,9 @@ def title_key(title: str) -> str:
 def clean_title(title: str) -> str:
     """A heading's title as printed, minus a (B)/(O) suffix and stray spacing."""
     title = " ".join(title.replace("\t", " ").split())
-    return _SUFFIX.sub("", title).strip(" -–:")
+    title = _SUFFIX.sub("", title).strip(" -–:")
+    # "… i Region Nordjylland." ends a title like a sentence; "m.v." and "Pkt." keep theirs.
+    return title[:-1] if _SENTENCE_END.search(title) else title
 
 
 @dataclass

@@ -124,8 +124,12 @@ def _load(loader: Loader, path: Path) -> tuple[Meeting | None, str]:
 
 
 def ingest_paths(store: Store, paths: Iterable[str | Path],
-                 loader: Loader | None = None) -> IngestSummary:
+                 loader: Loader | None = None, municipality: str | None = None) -> IngestSummary:
     """Load every file under ``paths`` and ingest all meetings in one transaction.
+
+    ``municipality`` names the municipality whose minutes these are (a watched folder or feed
+    of one municipality); it replaces whatever the text suggested, since minutes often name
+    neighbouring municipalities too.
 
     Two files for the same meeting (same body and date): the later one in scan order wins (a
     later argument, or later in a folder's sorted order), and the earlier file is reported in
@@ -139,6 +143,9 @@ def ingest_paths(store: Store, paths: Iterable[str | Path],
         if meeting is None:
             skipped.append((str(path), reason))
             continue
+        if municipality and meeting.municipality != municipality:
+            meeting.municipality = municipality
+            meeting.content_hash = ""
         if not meeting.content_hash:
             meeting.content_hash = meeting.compute_hash()
         previous = chosen.pop(meeting.meeting_id, None)

@@ -789,7 +789,8 @@ def _minutes_like(lines: list[str]) -> bool:
     words = sum(1 for line in lines[:80] if line and _MINUTES_WORDS.search(line))
     labels = sum(1 for line in lines if line and len(line) <= 120 and (lab := label_of(line))
                  and lab[0] in _OPENING)
-    return (words and text_has_date) or labels >= 2 or (labels and text_has_date)
+    return bool((words and text_has_date) or words >= 2 or labels >= 2
+                or (labels and text_has_date))
 
 
 def _items_without_headings(lines: list[str], toc_text: str, source: str) -> tuple[
@@ -849,9 +850,10 @@ def read_text(text: str, source: str = "<text>", municipality: str | None = None
             continue
         if is_toc_line(line):
             toc.extend(title_key(t)[:30] for t in toc_titles(line))
-        if after_toc_word and len(line) > 80:
+        low = line.lower()
+        if len(line) > 80 and (after_toc_word or low.startswith("indholdsfortegnelse")):
             toc_text.append(line)  # a table of contents flattened onto one line
-        after_toc_word = line.lower().rstrip(":") in ("indholdsfortegnelse", "indhold")
+        after_toc_word = low.rstrip(":") in ("indholdsfortegnelse", "indhold")
     headings = find_headings(lines, _is_label, [t for t in toc if t])
     if headings:
         items, sources, header_end = _items_from_headings(lines, headings)
@@ -859,7 +861,9 @@ def read_text(text: str, source: str = "<text>", municipality: str | None = None
     else:
         items, sources, header_end, how = _items_without_headings(lines, "\n".join(toc_text),
                                                                   source)
-    meeting = _meeting(lines, header_end, items, sources, source, municipality)
+    # A municipality named only in chrome ("… Kommunes hjemmeside") still names it.
+    named = lines + [line for _, line in removed]
+    meeting = _meeting(named, header_end, items, sources, source, municipality)
     return Reading(meeting=meeting, how=how, removed=removed)
 
 
