@@ -31,7 +31,7 @@ _LABEL_UPPER = re.compile(
 )
 # Fields and headings that start a line.
 _BREAK_BEFORE = re.compile(
-    r"\s+(?="
+    r"(?<!\s)\s++(?="
     r"(?:Sag|Saq|Sak|Punkt|Pkt\.?)\s+nr\.?\s*\d{1,3}\b"      # Sag nr. 9 (Saq: an OCR slip)
     r"|(?:Sagsnr|Sagsid|Sagsnummer|Journal\s?nr|J\.\s?nr|Dok\.?\s?nr)\.?\s*:"
     r"|Sagsnr\b"                                           # values dropped: "Sagsnr Dok.nr"
@@ -42,7 +42,7 @@ _BREAK_BEFORE = re.compile(
     r")"
 )
 # A numbered heading after a page number at the start of a page, or after a heading in capitals.
-_NUMBERED_AFTER_CAPS = re.compile(r"(?<=[A-ZÆØÅ]{4})\s+(?=\d{1,3}\.\s+[A-ZÆØÅ])")
+_NUMBERED_AFTER_CAPS = re.compile(r"(?<=[A-ZÆØÅ]{4})\s++(?=\d{1,3}\.\s+[A-ZÆØÅ])")
 _PAGE_NUMBER_START = re.compile(r"^\d{1,3}\s+(?=[^\d\s])")
 _NUMBERED_AFTER_PAGE = re.compile(r"^(?P<page>\d{1,3})\s+(?=\d{1,3}\.\s+[A-ZÆØÅ])")
 # "Økonomiudvalget den 21. januar 2002 Side 2 af 9": a running header ends at its page number.

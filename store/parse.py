@@ -364,24 +364,32 @@ def decision_source(line: str) -> tuple[str, str | None] | None:
 
 
 def _tidy(lines: list[str]) -> str:
-    """Join content lines: blank runs collapsed, and a paragraph cut by a page break mended."""
-    paragraphs: list[list[str]] = [[]]
-    for line in lines:
-        line = line.replace("\t", " ").strip()
+    """Join content lines: blank runs collapsed, and a paragraph cut by a page break mended.
+
+    Linear: a paragraph's last line is kept as a list of pieces while later paragraphs are
+    glued onto it, and joined once at the end.
+    """
+    out: list[str] = []  # finished paragraphs
+    para: list[str] = []  # lines of the paragraph being read
+    merged: list[list[str]] = []  # lines of the open paragraph, the last one as pieces
+    for raw in lines + [""]:
+        line = raw.replace("\t", " ").strip()
         if line:
-            paragraphs[-1].append(" ".join(line.split()))
-        elif paragraphs[-1]:
-            paragraphs.append([])
-    merged: list[list[str]] = []
-    for para in paragraphs:
+            para.append(" ".join(line.split()))
+            continue
         if not para:
             continue
         if merged and merged[-1][-1][-1:].islower() and para[0][:1].islower():
-            merged[-1][-1] = merged[-1][-1] + " " + para[0]
-            merged[-1].extend(para[1:])
+            merged[-1].append(para[0])  # glued to the open paragraph's last line
+            merged.extend([p] for p in para[1:])
         else:
-            merged.append(para)
-    return "\n\n".join("\n".join(p) for p in merged)
+            if merged:
+                out.append("\n".join(" ".join(pieces) for pieces in merged))
+            merged = [[p] for p in para]
+        para = []
+    if merged:
+        out.append("\n".join(" ".join(pieces) for pieces in merged))
+    return "\n\n".join(out)
 
 
 _ATTACHMENT_NUMBER = re.compile(r"\s+(?:\d{2,4}-\d{4}-\d{1,7}|\d{2}-\d{5,7}[A-Z]?|\d{5,})$")
