@@ -47,6 +47,8 @@ def chrome_reason(line: str) -> str | None:
     stripped = line.strip()
     if not stripped or len(stripped) > 400:
         return None
+    if len(stripped) > 60 and "ookie" not in stripped and stripped[:1] not in "DdKk":
+        return None  # a line of text: only banners and notices are long
     if len(stripped) <= 60 and _ACTION.match(stripped):
         return "navigation"
     if _COOKIES.search(stripped) and len(stripped) <= 400 and not stripped[:1].isdigit():

@@ -74,6 +74,9 @@ _TRAILING_WORD = re.compile(
 _SENTENCE_END = re.compile(r"[a-zæøå]{4,}\.$")
 _NON_ALNUM = re.compile(r"[\W_]+")
 
+# First characters a heading line can start with: digits, bullets, and the keywords' initials
+# (sak/sag/punkt/pkt/nr/dagsordenspunkt, åbent/lukket).
+_HEADING_FIRST = set("0123456789•·▪◦●*-–spndål")
 STRONG_STYLES = {"sag", "punkt", "nr", "fa", "sagnr"}
 
 
@@ -92,7 +95,11 @@ class Heading:
 
 def is_toc_line(line: str) -> bool:
     """A table-of-contents line: dotted leaders or a tab before a page number."""
-    return bool(_LEADER.search(line) or _TAB_PAGE.search(line))
+    if "\t" in line:
+        return bool(_TAB_PAGE.search(line) or _LEADER.search(line))
+    if "...." not in line and "…" not in line and ". . " not in line:
+        return False  # the cheap test most lines stop at
+    return bool(_LEADER.search(line))
 
 
 def toc_titles(line: str) -> list[str]:
@@ -243,12 +250,13 @@ def _candidates(lines: list[str], is_label) -> list[_Candidate]:
         line = raw.strip()
         if not line or len(line) > 220 or not (line[0].isalnum() or line[0] in "•·▪◦●*-–"):
             continue
-        if is_toc_line(line):
-            continue
-        m = _STRONG.match(line)
+        first = line[0].lower()
+        if first not in _HEADING_FIRST or is_toc_line(line):
+            continue  # a heading starts with a number, a bullet or a keyword
+        m = _STRONG.match(line) if not first.isdigit() else None
         if m:
             cand = _strong_candidate(lines, i, m, is_label)
-        elif (m := _OPEN_CLOSED.match(line)):
+        elif first in "ål" and (m := _OPEN_CLOSED.match(line)):
             closed = m.group("kw").lower() == "lukket"
             cand = _Candidate(i, i, int(m.group("num")), m.group("title"), "fa", closed)
         else:

@@ -141,12 +141,11 @@ def _clean_lines(text: str, source: str, removed: list[tuple[str, str]] | None =
                 page_lines[i] = ""
         lines.extend(page_lines)
         lines.append("")
-    lines = ["" if _PAGE_LINE.match(line) or _PAGE_HEADER_LINE.search(line) else line
-             for line in lines]
+    lines = ["" if _page_furniture(line) else line for line in lines]
     lines = strip_chrome(lines, removed)
     if is_flattened(lines, _is_label):
         lines = strip_chrome(unflatten(lines), removed)
-        lines = ["" if _PAGE_HEADER_LINE.search(line) else line for line in lines]
+        lines = ["" if _page_furniture(line) else line for line in lines]
     # Page headers: the document's first line, or a "Referat …" line, repeated at page tops.
     first = next((line for line in lines if line), "")
     seen: set[str] = set()
@@ -162,6 +161,13 @@ def _clean_lines(text: str, source: str, removed: list[tuple[str, str]] | None =
                 lines[i] = ""
             seen.add(line)
     return lines
+
+
+def _page_furniture(line: str) -> bool:
+    """A page number or a running header that ends in one ("… Side 2 af 9")."""
+    if not line or len(line) > 100 or not any(c.isdigit() for c in line[-4:]):
+        return False
+    return bool(_PAGE_LINE.match(line) or _PAGE_HEADER_LINE.search(line))
 
 
 def _page_edges(pages: list[list[str]]) -> set[str]:
@@ -295,6 +301,8 @@ def label_of(line: str) -> tuple[str, str] | None:
         line = line[1:].strip()
     if not line or len(line) > 120:
         return None
+    if line[-1] == "." and line[-2:-1].islower() and ":" not in line and " " in line:
+        return None  # a sentence ("… blev godkendt."), the commonest line, decided at once
     norm = _norm_label(line)
     kind = _LABELS.get(norm)
     if kind:
@@ -674,15 +682,14 @@ def _first_label(lines: list[str]) -> int | None:
 def _closed_sections(lines: list[str], first: int) -> list[bool]:
     """For each line: does it lie in a "Lukket møde" part of the agenda (after ``first``)?"""
     flags = [False] * len(lines)
-    closed = False
-    for i in range(first, len(lines)):
-        line = lines[i].strip()
-        if line and len(line) <= 40:
-            if _CLOSED_SECTION.match(line):
-                closed = True
-            elif _OPEN_SECTION.match(line):
-                closed = False
-        flags[i] = closed
+    marks = [(i, bool(_CLOSED_SECTION.match(line.strip())))
+             for i in range(first, len(lines))
+             if (line := lines[i]) and len(line) <= 40 and line.lstrip()[:1] in "LlÅåFf"
+             and (_CLOSED_SECTION.match(line.strip()) or _OPEN_SECTION.match(line.strip()))]
+    for n, (i, closed) in enumerate(marks):
+        if closed:
+            end = marks[n + 1][0] if n + 1 < len(marks) else len(lines)
+            flags[i:end] = [True] * (end - i)
     return flags
 
 
