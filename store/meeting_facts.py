@@ -228,10 +228,9 @@ def municipality_in(lines: list[str], header_end: int) -> str | None:
         if "ommune" not in line:
             continue
         for m in _MUNICIPALITY.finditer(line):
-            name = m.group("name")
-            if name.endswith("s") and len(name) > 4:
-                name = name[:-1]  # "Københavns Kommune"
-            counts[name] += 3 if i < header_end else 1
+            # As printed: "Stevns Kommune" is Stevns, and Copenhagen's own name is
+            # "Københavns Kommune", so a final "s" is never taken for a genitive.
+            counts[m.group("name")] += 3 if i < header_end else 1
     if counts:
         return counts.most_common(1)[0][0]
     for line in lines[:header_end]:

@@ -277,7 +277,9 @@ _INLINE = re.compile(
     re.IGNORECASE,
 )
 _MARKERS = {"åbent", "åben", "åbent punkt", "åben sag", "åbent møde", "offentlig", "åbent:"}
-_CLOSED_MARKERS = {"lukket", "lukket punkt", "lukket sag", "lukket:", "fortroligt"}
+_CLOSED_MARKERS = {"lukket", "lukket punkt", "lukket sag", "lukket:", "fortroligt", "fortrolig",
+                   "fortroligt punkt", "ikke offentligt punkt", "ikke offentlig", "(lukket)",
+                   "ikke offentligt", "lukket punkt:", "lukket dagsordenspunkt"}
 
 
 # Web exports print section labels as bullets ("• Beslutning i … den 17-01-2019").
@@ -421,8 +423,14 @@ def _attachments(lines: list[str]) -> list[str]:
     return out
 
 
+# Closed items in every spelling: "Lukket: …", "LUKKET PUNKT: …", "Lukket punkt 5: …",
+# "Lukket sag - …", "Fortroligt: …", "Ikke offentligt punkt …", "… (Lukket)", "… - Lukket punkt".
 _CLOSED_TITLE = re.compile(
-    r"^lukket(?:\s+(?:sag|punkt|møde))?\s*[:\-–]|[-–(]\s*lukket(?:\s+(?:punkt|sag))?\)?\s*$",
+    r"^(?:lukket|lukkede?)(?:\s+(?:sag|punkt|møde|dagsordenspunkt))?(?:\s+(?:nr\.?\s*)?\d{1,3})?"
+    r"\s*[:\-–.]"
+    r"|^(?:fortrolig[t]?|ikke[\s-]+offentlig[t]?)(?:\s+(?:sag|punkt))?\b"
+    r"|\(\s*(?:lukket|fortrolig[t]?|ikke\s+offentlig[t]?)(?:\s+(?:punkt|sag))?\s*\)"
+    r"|[-–]\s*(?:lukket|fortrolig[t]?)(?:\s+(?:punkt|sag))?\s*$",
     re.IGNORECASE,
 )
 _DATO_LINE = re.compile(r"^dato\s*:", re.IGNORECASE)
@@ -774,12 +782,30 @@ def _items_from_segments(lines: list[str], segments: list[Segment]) -> tuple[
     return items, sources
 
 
+def _open_lines(lines: list[str]) -> list[str]:
+    """The lines outside closed parts: from a line that marks something closed ("Lukket: …",
+    "Fortroligt", "Lukket møde") to an open marker ("Åbent møde") everything is dropped. Where
+    items cannot be told apart, nothing after a closed mark can be known to be open."""
+    out: list[str] = []
+    closed = False
+    for line in lines:
+        low = line.strip().lower()
+        if low and len(low) <= 200:
+            if _CLOSED_SECTION.match(low) or low in _CLOSED_MARKERS or _CLOSED_TITLE.search(low):
+                closed = True
+            elif _OPEN_SECTION.match(low) or low in _MARKERS:
+                closed = False
+                continue
+        out.append("" if closed else line)
+    return out
+
+
 def _passages(lines: list[str], start: int) -> list[Item]:
-    """The text cut into passages of about ``_PASSAGE_CHARS``, at paragraph ends."""
+    """The open text cut into passages of about ``_PASSAGE_CHARS``, at paragraph ends."""
     items: list[Item] = []
     chunk: list[str] = []
     size = 0
-    for line in lines[start:] + [""]:
+    for line in _open_lines(lines[start:]) + [""]:
         chunk.append(line)
         size += len(line)
         if not line.strip() and size >= _PASSAGE_CHARS:
@@ -787,7 +813,7 @@ def _passages(lines: list[str], start: int) -> list[Item]:
             chunk, size = [], 0
     if any(line.strip() for line in chunk):
         items.append(_passage(chunk, len(items) + 1))
-    return items
+    return [item for item in items if item.text]
 
 
 def _passage(chunk: list[str], n: int) -> Item:
@@ -830,7 +856,9 @@ def _items_without_headings(lines: list[str], toc_text: str, source: str) -> tup
         return [item], found, start, "single item"
     if _minutes_like(lines):
         start = next((i for i, line in enumerate(lines) if line.strip()), 0)
-        return _passages(lines, start), [], start, "passages"
+        passages = _passages(lines, start)
+        if passages:
+            return passages, [], start, "passages"
     # Not minutes (a letter, a README): no items, no section labels, no meeting date.
     raise ParseError(f"{source}: no agenda items found")
 
