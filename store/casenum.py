@@ -36,9 +36,10 @@ _STRICT = re.compile(
     (?<![\w./-])(?:
         \d{3}-\d{4}-\d{1,6}                              # 326-2015-47221, 306-2009-600
       | \d{2}-\d{6}[A-Za-zÆØÅæøå]?(?![\w])              # 23-001310, 18-034639K
-      | \d{2}/\d{5,6}                                    # 14/30210
+      | \d{2}/\d{3,6}                                    # 14/30210, 08/704
       | \d{4}/\d{4,6}                                    # 2014/06569
       | \d{2}\.\d{2}\.\d{2}-?[A-Za-zÆØÅæøå]\d{2}(?:-\d+)+ # 19.03.00-P24-1-19, 00.01.00P35-0104
+      | \d{2}\.\d{2}\.\d{2}-\d{3,6}-\d{2}                # 00.22.00-3584-18
       | [A-Z]{2,5}-\d{4}-\d{3,8}                          # EMN-2025-008893
     )(?![\w/]|-\d|\.\d)
     """,
@@ -48,7 +49,7 @@ _STRICT = re.compile(
 # it is only the first group of a longer number ("case 2021-0412": the loose forms take that).
 _PREFIXED = re.compile(
     r"(?i)\b(?:sagsnr|sags\s*nr|sagsid|sagsnummer|sag|case(?:\s*(?:no|number))?)\.?:?\s*"
-    r"(\d{4,8}[A-Za-z]?)\b(?![-/.]\d)"
+    r"(\d{2,4}/\d{2,7}|\d{4,8}[A-Za-z]?)\b(?![-/.]\d)"
 )
 # Looser forms that only a question contains: spaces instead of dashes, no separators at all,
 # or the serial part alone.

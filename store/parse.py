@@ -42,6 +42,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from store.casenum import JOURNAL_LINE, REF_LINE_START, refs_in_line
@@ -290,6 +291,7 @@ def _norm_label(line: str) -> str:
     return " ".join(line.strip().rstrip(":").strip().lower().split())
 
 
+@lru_cache(maxsize=8192)
 def label_of(line: str) -> tuple[str, str] | None:
     """The section a label line opens and any text after it on the same line; None for content.
 
