@@ -62,7 +62,12 @@ from store.meeting_facts import _HEADER_LABEL, body_from_line, municipality_in, 
 from store.meeting_facts import strip_genitive as _strip_genitive
 from store.parse_dates import find_date
 from store.records import AGENDA, MINUTES, Item, Meeting, ParseError
-from store.segment import Segment, case_line_segments, label_restart_segments
+from store.segment import (
+    Segment,
+    case_line_segments,
+    flattened_toc_titles,
+    label_restart_segments,
+)
 
 __all__ = ["parse_text", "parse_file"]
 
@@ -865,6 +870,24 @@ def _items_without_headings(lines: list[str], toc_text: str, source: str) -> tup
     raise ParseError(f"{source}: no agenda items found")
 
 
+def _toc_only_items(toc_text: list[str], items: list[Item]) -> list[Item]:
+    """Title-only items for the entries of a flattened table of contents that the body does not
+    reach (a transcript cut short, a protocol that prints only its contents)."""
+    keys = [title_key(item.title) for item in items if item.number is not None or not
+            item.title.startswith("Uddrag ")]
+    out: list[Item] = []
+    for line in toc_text:
+        if is_toc_line(line):
+            continue  # dotted leaders: its titles were matched against the headings already
+        for title in flattened_toc_titles(line):
+            key = title_key(title)
+            if not key or any(key in k or k in key for k in keys if k):
+                continue
+            keys.append(key)
+            out.append(Item(number=None, title=title, closed=bool(_CLOSED_TITLE.search(title))))
+    return out
+
+
 def _kind(lines: list[str], header_end: int, items: list[Item]) -> str:
     """"agenda" when the document calls itself a dagsorden and records no decision."""
     if any(item.decision for item in items):
@@ -906,6 +929,8 @@ def read_text(text: str, source: str = "<text>", municipality: str | None = None
     else:
         items, sources, header_end, how = _items_without_headings(lines, "\n".join(toc_text),
                                                                   source)
+    if toc_text and not any(h.toc_only for h in headings):
+        items.extend(_toc_only_items(toc_text, items))
     # A municipality named only in chrome ("… Kommunes hjemmeside") still names it.
     named = lines + [line for _, line in removed]
     meeting = _meeting(named, header_end, items, sources, source, municipality)

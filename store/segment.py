@@ -134,3 +134,44 @@ def label_restart_segments(lines: list[str], label_of: LabelOf) -> list[Segment]
         if kind in ("decision", "combined"):
             decided = True
     return segments if len(segments) >= 2 else []
+
+
+# Words after which a capitalised word is a name inside the same title ("Valgsteder i Thisted
+# Kommune", "Medborgerhus på Bindslevs Plads"), not the start of the next title.
+_JOINING = {"i", "på", "af", "for", "til", "med", "og", "om", "fra", "ved", "mellem", "under",
+            "efter", "samt", "eller", "hos", "mod", "over", "den", "det", "de", "en", "et", "nr."}
+_TOC_NOISE = re.compile(r"^(?:indholdsfortegnelse|indhold|sag\s+nr\.?|side|emne)\b[:.]?\s*",
+                        re.IGNORECASE)
+# Leaders, "Side 3" and the item numbers a transcript kept ("463.", "246."): never part of a title.
+_PAGE_REF = re.compile(r"\.{3,}\s*\d*|\bside\s+\d*|(?<![\w.])\d{3}\.(?=\s|$)", re.IGNORECASE)
+_SECTION_ONLY = re.compile(r"^(?:åbne|lukkede|åbent|lukket)\s+(?:\w*sager|punkter|møde)$",
+                           re.IGNORECASE)
+
+
+def flattened_toc_titles(toc_text: str) -> list[str]:
+    """The titles of a table of contents that lost its separators and numbers.
+
+    Cut where a capitalised word follows a lower-case word that does not join names ("…
+    virksomhed Valgsteder i Thisted Kommune Valg af …"): a title may keep its neighbour's head
+    when the cut is not visible, but no title is cut inside a name.
+    """
+    text = _PAGE_REF.sub(" ", toc_text)
+    titles: list[str] = []
+    current: list[str] = []
+    prev = ""
+    for word in text.split():
+        starts = (word[:1].isupper() and prev[:1].islower() and prev.lower() not in _JOINING) or (
+            word == "Lukket" and prev != "")
+        if starts and current:
+            titles.append(" ".join(current))
+            current = []
+        current.append(word)
+        prev = word
+    if current:
+        titles.append(" ".join(current))
+    out = []
+    for title in titles:
+        title = _TOC_NOISE.sub("", title).strip(" .:-–")
+        if len(title) >= 10 and " " in title and not _SECTION_ONLY.match(title):
+            out.append(title)
+    return out

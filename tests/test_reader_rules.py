@@ -54,11 +54,24 @@ def test_table_of_contents_entries_and_its_closed_part():
 
 def test_flattened_transcript_titles_come_from_the_table_of_contents():
     meeting = page("019").meeting
-    assert [(i.title[:30], i.case_number) for i in meeting.items] == [
+    assert [(i.title[:30], i.case_number) for i in meeting.items[:3]] == [
         ("Til efterretning", "06/17018"), ("Til orientering", "06/17018"),
         ("Afrapportering i forlængelse a", "08/704")]
     assert "Byudviklingen omkring Haderslev og Vojens" in meeting.items[2].title
+    # The entries the excerpt never reaches stay as title-only items, each title once.
+    toc_only = [i.title for i in meeting.items[3:]]
+    assert "Idrætspolitik Opsigelse af klublokale" in toc_only
+    assert all(i.case_number is None and i.text == "" for i in meeting.items[3:])
+    assert not any(t.startswith(("Til ", "Afrapportering")) for t in toc_only)
     assert meeting.absent == ["Bent K. Andersen"] and meeting.municipality == "Haderslev"
+
+
+def test_a_table_of_contents_without_separators_keeps_its_titles():
+    titles = [i.title for i in page("027").meeting.items]
+    assert titles[0] == "Strukturplan for det somatiske sygehusvæsen i Region Nordjylland"
+    assert any(t.startswith("Valgsteder i Thisted Kommune") for t in titles)
+    silkeborg = page("024").meeting.items
+    assert [i.closed for i in silkeborg if i.title == "Lukket - Ejendomssag"] == [True]
 
 
 def test_titleless_items_told_apart_by_their_labels_starting_over():
