@@ -60,6 +60,13 @@ _BODY_DASH_REFERAT = re.compile(
 # "Byrådets møde den 25. juni 2025"
 _BODY_MEETING = re.compile(r"^(?P<body>[A-ZÆØÅ][\w\-]{2,40}?)s\s+møde\s+(?:den|d\.)\s",
                            re.IGNORECASE)
+# "… U DSKRIFT Økonomiudvalget 21. januar 2002 kl. 16.00": a board's name right before the date.
+_BODY_BEFORE_DATE = re.compile(
+    rf"(?<!\S)(?P<body>[A-ZÆØÅ][\w\-]*{_BODY_SUFFIX})\s+(?:den\s+|d\.\s*)?\d{{1,2}}\.\s*[a-zæøå]{{3,9}}"
+    r"\.?\s+\d{4}"
+)
+_WEEKDAY_DATE = re.compile(r"^(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)\b.*\d",
+                           re.IGNORECASE)
 _MUNICIPALITY = re.compile(r"\b(?P<name>[A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?) Kommunes?\b")
 _POSTAL = re.compile(r"\b[1-9]\d{3}\s+(?P<town>[A-ZÆØÅ][a-zæøå]+)\b")
 _PLACE_WORDS = re.compile(r"(?i)\b\w*(?:lokale|salen|sal|rådhus|rådhuset|kantinen)\b")
@@ -199,6 +206,24 @@ def _plain(facts: MeetingFacts, line: str) -> None:
         facts.place = line
 
 
+def _body_fallback(lines: list[str]) -> str | None:
+    """A board named less plainly: before the meeting's date inside a line, or alone on the
+    line above a "Tirsdag den 17-09-2019" line ("Udvikling, By og Land")."""
+    previous = ""
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            continue
+        m = _BODY_BEFORE_DATE.search(line)
+        if m:
+            return m.group("body")
+        if _WEEKDAY_DATE.match(line) and previous and len(previous) <= 60 and previous[
+                :1].isupper() and not any(c.isdigit() for c in previous) and ":" not in previous:
+            return previous
+        previous = line
+    return None
+
+
 def read_header(lines: list[str]) -> MeetingFacts:
     """The facts printed in the lines before the first item."""
     facts = MeetingFacts()
@@ -213,6 +238,7 @@ def read_header(lines: list[str]) -> MeetingFacts:
             i = _labelled(facts, m.group("label").lower(), m.group("value").strip(), lines, i)
         else:
             _plain(facts, line)
+    facts.body = facts.body or _body_fallback(lines)
     if not facts.date and facts.plain_dates:
         facts.date = facts.plain_dates[0][0]
     if not facts.time:
