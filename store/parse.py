@@ -133,26 +133,51 @@ def _clean_lines(text: str, source: str, removed: list[tuple[str, str]] | None =
     text = _CONTROL.sub("", text)
     text = _MARKUP.sub("", text)
     text = text.replace("\xa0", " ").replace("\u200b", "").replace("\xad", "")
-    lines: list[str] = []
     pages = [[line.strip() for line in page.split("\n")] for page in text.split("\f")]
+    if removed is None:
+        removed = []
+    lines = _strip_page_edges(pages, removed)
+    lines = _blank_page_furniture(lines, removed)
+    lines = strip_chrome(lines, removed)
+    if is_flattened(lines, _is_label):
+        lines = _blank_page_furniture(strip_chrome(unflatten(lines), removed), removed)
+    return _strip_repeated_headers(lines, removed)
+
+
+def _strip_page_edges(pages: list[list[str]], removed: list[tuple[str, str]]) -> list[str]:
+    """The pages' lines, joined, without page numbers and running headers and footers.
+
+    A page number alone at the top or bottom of a page is furniture, not content, and so is a
+    running header or footer (the document's own title on page 1 is kept).
+    """
+    lines: list[str] = []
     edges = _page_edges(pages)
     for number, page_lines in enumerate(pages):
-        # A page number alone at the top or bottom of a page is furniture, not content, and so
-        # is a running header or footer (the document's own title on page 1 is kept).
         nonempty = [i for i, line in enumerate(page_lines) if line]
         for i in (nonempty[:2] + nonempty[-2:]) if len(pages) > 1 else []:
             line = page_lines[i]
             page_number = line.isdigit() and len(line) <= 3
             if page_number or (line in edges and (number or i != nonempty[0])):
+                removed.append(("page number" if page_number else "running header", line))
                 page_lines[i] = ""
         lines.extend(page_lines)
         lines.append("")
-    lines = ["" if _page_furniture(line) else line for line in lines]
-    lines = strip_chrome(lines, removed)
-    if is_flattened(lines, _is_label):
-        lines = strip_chrome(unflatten(lines), removed)
-        lines = ["" if _page_furniture(line) else line for line in lines]
-    # Page headers: the document's first line, or a "Referat …" line, repeated at page tops.
+    return lines
+
+
+def _blank_page_furniture(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
+    out = []
+    for line in lines:
+        if _page_furniture(line):
+            removed.append(("page number", line))
+            out.append("")
+        else:
+            out.append(line)
+    return out
+
+
+def _strip_repeated_headers(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
+    """Page headers: the document's first line, or a "Referat …" line, repeated at page tops."""
     first = next((line for line in lines if line), "")
     seen: set[str] = set()
     counts: dict[str, int] = {}
@@ -160,10 +185,9 @@ def _clean_lines(text: str, source: str, removed: list[tuple[str, str]] | None =
         if line and _PAGE_HEADER_START.match(line):
             counts[line] = counts.get(line, 0) + 1
     for i, line in enumerate(lines):
-        if not line:
-            continue
-        if line == first or counts.get(line, 0) > 1:
+        if line and (line == first or counts.get(line, 0) > 1):
             if line in seen:
+                removed.append(("running header", line))
                 lines[i] = ""
             seen.add(line)
     return lines

@@ -31,3 +31,16 @@ def test_a_very_long_document_reads_all_its_items():
     text, written = make_minutes(items=300, style="punkt", seed=3)
     meeting = parse_text(text, "lang.txt")
     assert [i.number for i in meeting.items] == [w.number for w in written]
+
+
+def test_check_lists_the_page_furniture_it_dropped():
+    from store.check import report
+    from store.parse import read_text
+
+    text, _ = make_minutes(items=12, style="sag", seed=4)
+    reading = read_text(text, "lang.txt")
+    reasons = {reason for reason, _ in reading.removed}
+    assert {"running header", "page number"} <= reasons
+    lines = report(reading)
+    assert any(line.startswith("ignored as furniture:") for line in lines)
+    assert any("Sag" in line or "Budget" in line for line in lines)
