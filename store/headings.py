@@ -362,8 +362,12 @@ def repeated_heading(line: str, number: int | None, key: str) -> bool:
         m = _NUMBER_ONLY.match(stripped)
         if m and int(m.group("num")) == number:
             return True
-    # Cheap length test first: a repeat is the title plus at most a number and a suffix.
+    # Cheap tests first: a repeat is the title plus at most a number, a keyword and a suffix,
+    # so it is about as long and starts with the title's letter, a digit or a keyword's.
     if not key or len(stripped) > len(key) * 2 + 24 or len(stripped) < len(key):
+        return False
+    first = stripped.lstrip("•·▪◦●*-– ")[:1].casefold()
+    if first != key[:1] and not first.isdigit() and first not in "splnå\"'“«(":
         return False
     if title_key(stripped) == key:
         return True

@@ -414,9 +414,11 @@ def _tidy(lines: list[str]) -> str:
     para: list[str] = []  # lines of the paragraph being read
     merged: list[list[str]] = []  # lines of the open paragraph, the last one as pieces
     for raw in lines + [""]:
-        line = raw.replace("\t", " ").strip()
+        line = raw.strip()
         if line:
-            para.append(" ".join(line.split()))
+            if "  " in line or "\t" in line:
+                line = " ".join(line.split())
+            para.append(line)
             continue
         if not para:
             continue
