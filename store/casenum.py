@@ -261,14 +261,19 @@ def refs_in_line(line: str) -> dict[str, str]:
     {'case': '06/17018'}
     """
     stripped = line.strip()
-    if len(stripped) > 300:
+    if not stripped or len(stripped) > 300:
         return {}
-    m = _BARE_CASE.match(stripped) or _INITIALS_CASE.match(stripped)
-    if m:
+    first = stripped[0]
+    if first.isdigit():  # a bare case or journal number
+        m = _BARE_CASE.match(stripped)
+        if m:
+            return {"case": m.group("case")}
+        m = _BARE_KLE.match(stripped)
+        if m:
+            return {"journal": m.group("kle"), "case": m.group("case") or m.group("kle")}
+        return {}
+    if first.isupper() and "/" in stripped and (m := _INITIALS_CASE.match(stripped)):
         return {"case": m.group("case")}
-    m = _BARE_KLE.match(stripped)
-    if m:
-        return {"journal": m.group("kle"), "case": m.group("case") or m.group("kle")}
-    if not REF_LINE_START.match(stripped):
+    if first not in "SsJjDd•·-" or not REF_LINE_START.match(stripped):
         return {}
     return _labelled_refs(stripped)

@@ -49,14 +49,16 @@ def chrome_reason(line: str) -> str | None:
         return None
     if len(stripped) > 60 and "ookie" not in stripped and stripped[:1] not in "DdKk":
         return None  # a line of text: only banners and notices are long
-    if len(stripped) <= 60 and _ACTION.match(stripped):
+    plain = not stripped.endswith(".") and not any(c.isdigit() for c in stripped)
+    if plain and len(stripped) <= 60 and _ACTION.match(stripped):
         return "navigation"
     if _COOKIES.search(stripped) and len(stripped) <= 400 and not stripped[:1].isdigit():
         return "cookie banner"
-    if _VIEWER.match(stripped):
-        return "document viewer"
-    if _SITE_NOTICE.match(stripped):
-        return "site notice"
+    if stripped[:1] in "DdKk":
+        if _VIEWER.match(stripped):
+            return "document viewer"
+        if _SITE_NOTICE.match(stripped):
+            return "site notice"
     return None
 
 

@@ -195,7 +195,7 @@ def _strip_repeated_headers(lines: list[str], removed: list[tuple[str, str]]) ->
 
 def _page_furniture(line: str) -> bool:
     """A page number or a running header that ends in one ("… Side 2 af 9")."""
-    if not line or len(line) > 100 or not any(c.isdigit() for c in line[-4:]):
+    if not line or len(line) > 100 or not (line[-1].isdigit() or line[-1] in "-–"):
         return False
     return bool(_PAGE_LINE.match(line) or _PAGE_HEADER_LINE.search(line))
 

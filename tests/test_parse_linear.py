@@ -77,6 +77,15 @@ def _cpu(text: str, repeat: int = 5) -> float:
 def test_ten_times_the_input_costs_at_most_twelve_times_the_time(make):
     small, large = make(BASE), make(BASE * 10)
     _cpu(small, repeat=1)  # warm the regex caches
-    t_small = max(_cpu(small), 0.002)  # below the clock's resolution, ratios are noise
-    t_large = _cpu(large, repeat=3)
-    assert t_large <= 12 * t_small, (make.__name__, t_small, t_large)
+    # A busy machine (two cores shared with other test runs) slows single measurements: a
+    # bound broken by load once holds on a second try, a quadratic cost never does.
+    tries = []
+    for _ in range(3):
+        # Under 10 ms, scheduling and caches make ratios noise; a quadratic parse of the large
+        # input would still take seconds (8,000 dots once took 2.5 s), far above 12 × 10 ms.
+        t_small = max(_cpu(small), 0.01)
+        t_large = _cpu(large, repeat=3)
+        tries.append((t_small, t_large))
+        if t_large <= 12 * t_small:
+            return
+    pytest.fail(f"{make.__name__}: (small, large) CPU seconds {tries}")
