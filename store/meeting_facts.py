@@ -103,6 +103,12 @@ def split_people(value: str) -> list[str]:
     return out
 
 
+def _looks_like_name(text: str) -> bool:
+    """A person in an attendance list: short, capitalised, no digits, no field label."""
+    return (len(text) <= 60 and text[:1].isupper() and ":" not in text
+            and not any(c.isdigit() for c in text))
+
+
 def strip_genitive(body: str) -> str:
     """Danish genitive: "Direktionens" → "Direktionen", "Økonomiudvalgets" → "Økonomiudvalget"."""
     if body.endswith(("ens", "ets", "nes", "ns", "ts")) and len(body) > 4:
@@ -180,7 +186,7 @@ def _labelled(facts: MeetingFacts, label: str, value: str, lines: list[str], i: 
         if not value or label in _PEOPLE_LABELS:
             more, i = _people_below(lines, i)
             people.extend(more)
-        people = [p for p in people if len(p) <= 60 and ":" not in p]
+        people = [p for p in people if _looks_like_name(p)]
         target = "participants" if label in _PEOPLE_LABELS else "absent"
         if not getattr(facts, target):
             setattr(facts, target, people)
