@@ -984,6 +984,8 @@ def _meeting(lines: list[str], header_end: int, items: list[Item],
         source=source,
         items=items,
     )
+    if not date and source and not source.startswith("<"):
+        meeting.undated_key = Path(source).name
     meeting.content_hash = meeting.compute_hash()
     return meeting
 

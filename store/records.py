@@ -76,12 +76,16 @@ class Meeting:
     municipality: str | None = None
     absent: list[str] = field(default_factory=list)
     kind: str = MINUTES
+    # For minutes whose text gives no date: the file's name, so two undated meetings of one
+    # body stay two meetings (and the same file read again still replaces its meeting).
+    undated_key: str = ""
 
     @property
     def meeting_id(self) -> str:
         """A meeting is identified by municipality, body and date (a re-published file
         replaces it); the same body name in two municipalities is two meetings."""
-        return meeting_id(self.body, self.date, self.municipality)
+        date = self.date or (f"undated:{self.undated_key}" if self.undated_key else None)
+        return meeting_id(self.body, date, self.municipality)
 
     def compute_hash(self) -> str:
         """A fingerprint of what was parsed (not of the file's bytes).

@@ -201,3 +201,11 @@ def test_check_shows_how_a_file_is_read_and_fails_on_a_letter(tmp_path, capsys):
     letter.write_text("Kære Jens\n\nTak for sidst.\n", encoding="utf-8")
     assert main(["check", str(letter)]) == 2
     assert "not read" in capsys.readouterr().out
+
+
+def test_two_undated_meetings_of_one_body_stay_apart():
+    first, second = page("019").meeting, page("020").meeting
+    assert (first.body, first.date) == (second.body, second.date) == (
+        "Udvalget for Erhverv og Kultur", None)
+    assert first.meeting_id != second.meeting_id
+    assert first.meeting_id == page("019").meeting.meeting_id  # the same file: the same meeting
