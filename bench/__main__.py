@@ -31,12 +31,13 @@ def main(argv: list[str] | None = None) -> int:
     rows = [samples_eval()]
     for meetings in args.meetings:
         rows.extend(run_scale(meetings, max(1, args.repeat)))
-    try:
-        pdf = importlib.import_module("bench.pdf")
-    except ImportError:
-        pdf = None
-    if pdf is not None and hasattr(pdf, "rows"):
-        rows.extend(pdf.rows())
+    for name in ("bench.pdf", "bench.parse"):
+        try:
+            extra = importlib.import_module(name)
+        except ImportError:
+            extra = None
+        if extra is not None and hasattr(extra, "rows"):
+            rows.extend(extra.rows())
     _print_table(rows)
     return 0
 

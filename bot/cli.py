@@ -99,7 +99,9 @@ def cmd_ingest(ctx: Context) -> int:
     settings = ctx.loaded.settings
     policy = SizePolicy(ctx.args.max_size) if ctx.args.max_size else settings.size_policy
     with IngestProgress(ctx.err) as progress:
-        summary = ingest_paths(store, ctx.args.paths, policy=policy, progress=progress.update)
+        summary = ingest_paths(store, ctx.args.paths, policy=policy,
+                               progress=progress.update,
+                               municipality=ctx.args.municipality)
     if summary.files == 0 and not summary.skipped:
         print("referat: no files found in " + ", ".join(ctx.args.paths), file=ctx.err)
         return EXIT_ERROR
@@ -159,6 +161,15 @@ def cmd_show(ctx: Context) -> int:
         return EXIT_NO_MATCH
     print(answer_text(replace(result, hits=exact, did_you_mean=False)), file=ctx.out)
     return EXIT_OK
+
+
+def cmd_check(ctx: Context) -> int:
+    """Show how files are read, without storing them; 2 when a file yields no meeting."""
+    from store.check import check_paths
+
+    lines, failed = check_paths(ctx.args.paths)
+    print("\n".join(lines), file=ctx.out)
+    return EXIT_ERROR if failed else EXIT_OK
 
 
 def cmd_meetings(ctx: Context) -> int:
@@ -268,6 +279,8 @@ def _iso_date(value: str) -> str:
 
 def _ingest_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--municipality", metavar="NAME",
+                   help="the municipality these minutes belong to (else read from the text)")
     p.add_argument("--max-size", type=_positive_mb, metavar="MB",
                    help="most text a file may hold, in MB (default $MINUTES_MAX_SIZE_MB, else 5); "
                    "PDF and Word files may be ten times that on disk")
@@ -279,6 +292,10 @@ def _feedback_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--before", type=_iso_date, metavar="DATE",
                    help="only votes recorded before this date (YYYY-MM-DD; delete only)")
     p.add_argument("--all", action="store_true", help="delete every vote")
+
+
+def _check_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="FILE")
 
 
 def _ask_args(p: argparse.ArgumentParser) -> None:
@@ -320,6 +337,10 @@ COMMANDS: dict[str, Spec] = {
     "ingest": Spec(cmd_ingest, "read minutes files or folders into the store",
                    "Read minutes (.txt, .pdf, .docx; folders recursively) into the store. "
                    "Files that cannot be read are reported and skipped.", _ingest_args),
+    "check": Spec(cmd_check, "show how files are read, without storing them",
+                  "Show how each file is read: meeting facts, every item (number, title, case "
+                  "number, closed, first line of the decision) and what was ignored as page "
+                  "furniture. Exits 2 when a file yields no meeting.", _check_args),
     "ask": Spec(cmd_ask, "ask a question or look up a case number",
                 "Answer a question (exit 1 when nothing matches). With '-' read one question a "
                 "line from stdin (with --json: one JSON object a line on stdout, in order; "

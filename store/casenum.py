@@ -9,6 +9,14 @@ Families seen in real minutes (see FORMATS.md of the sample minutes):
 A bare KLE journal number such as ``00.01.00`` (``J.nr.``) is shared by many unrelated items, so
 it is never treated as a case number: only the KLE form with its ``P``-part identifies a case.
 
+In the minutes themselves (:func:`refs_in_line`) numbers come labelled: ``Sagsnr.``,
+``Sagsnummer:``, ``Sagsid.:``, ``Sag:`` (the case), ``J.nr.``/``Journal nr.`` (the KLE journal
+number) and ``Dok.nr.`` (the document), kept apart; unlabelled on the line under a title
+(``23-001310``, ``DIHAJP / 06/17018``: the case handler's initials, then the case); as
+``EMN-2025-008893``; as KLE with a case (``00.01.00A04 - 2007/34364``, ``00.22.00-3584-18``);
+and, from OCR, with spaces inside (``0 8.0 3.0 0 G 0 1 /5 4 9`` is ``08.03.00G01/549``). A
+number that only counts agenda items (``Sag nr. 25``) is not a case number.
+
 Staff type case numbers loosely: ``18 034639``, ``18034639``, without the trailing letter, or only
 the serial (``47221``, ``001310``). :func:`case_key` removes separators and case, and
 :func:`index_keys` lists the shorter keys a stored case number can also be found by.
@@ -28,9 +36,11 @@ _STRICT = re.compile(
     (?<![\w./-])(?:
         \d{3}-\d{4}-\d{1,6}                              # 326-2015-47221, 306-2009-600
       | \d{2}-\d{6}[A-Za-zÆØÅæøå]?(?![\w])              # 23-001310, 18-034639K
-      | \d{2}/\d{5,6}                                    # 14/30210
+      | \d{2}/\d{3,6}                                    # 14/30210, 08/704
       | \d{4}/\d{4,6}                                    # 2014/06569
       | \d{2}\.\d{2}\.\d{2}-?[A-Za-zÆØÅæøå]\d{2}(?:-\d+)+ # 19.03.00-P24-1-19, 00.01.00P35-0104
+      | \d{2}\.\d{2}\.\d{2}-\d{3,6}-\d{2}                # 00.22.00-3584-18
+      | [A-Z]{2,5}-\d{4}-\d{3,8}                          # EMN-2025-008893
     )(?![\w/]|-\d|\.\d)
     """,
     re.VERBOSE,
@@ -39,7 +49,7 @@ _STRICT = re.compile(
 # it is only the first group of a longer number ("case 2021-0412": the loose forms take that).
 _PREFIXED = re.compile(
     r"(?i)\b(?:sagsnr|sags\s*nr|sagsid|sagsnummer|sag|case(?:\s*(?:no|number))?)\.?:?\s*"
-    r"(\d{4,8}[A-Za-z]?)\b(?![-/.]\d)"
+    r"(\d{2,4}/\d{2,7}|\d{4,8}[A-Za-z]?)\b(?![-/.]\d)"
 )
 # Looser forms that only a question contains: spaces instead of dashes, no separators at all,
 # or the serial part alone.
@@ -164,3 +174,106 @@ def typo_variants(key: str) -> set[str]:
             out.add(key[:i] + key[i + 1 :])
     out.discard(key)
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# Case, journal and document numbers as the minutes print them
+
+_REF_LABEL = re.compile(
+    r"(?<![\wæøå])(?P<label>sagsnummer|sagsnr|sags\.?\s?nr|sagsid|sags-id|sag\s?nr|sag"
+    r"|journalnummer|journalnr|journal\s?nr|j\.\s?nr|jnr|dokumentnummer|dokumentnr|dokument\s?nr"
+    r"|dok\.?\s?nr)\.?\s*:?\s*",
+    re.IGNORECASE,
+)
+REF_LINE_START = re.compile(
+    r"^(?:[•·\-]\s*)?(?:sagsnummer|sagsnr|sags\.?\s?nr|sagsid|sags-id|sag\s?nr|sag\s+\d|sag\s*:"
+    r"|journalnummer|journalnr|journal\s?nr|j\.\s?nr|jnr|dokumentnummer|dokumentnr|dokument\s?nr"
+    r"|dok\.?\s?nr)",
+    re.IGNORECASE,
+)
+KLE = r"\d{2}\.\d{2}(?:\.\d{2}(?:Ø\d{2})?|Ø\d{2})(?:\s?-?\s?[A-ZÆØÅ]\d{2}(?:-\d{1,6})*)?"
+_CASE = r"\d{2}-\d{5,7}[A-ZÆØÅ]?|\d{3}-\d{4}-\d{1,7}|\d{2,4}/\d{2,7}|[A-Z]{2,5}-\d{4}-\d{3,8}"
+JOURNAL_LINE = re.compile(rf"^{KLE}$")
+_BARE_CASE = re.compile(rf"^(?P<case>{_CASE})\s*-?$")
+_BARE_KLE = re.compile(rf"^(?P<kle>{KLE})(?:\s*-\s*(?P<case>{_CASE}))?\s*-?$")
+# "DIHAJP / 06/17018": the case handler's initials, then the case number, alone on a line.
+_INITIALS_CASE = re.compile(rf"^[A-ZÆØÅ]{{2,8}}\s*/\s*(?P<case>{_CASE})$")
+_VALUE = re.compile(
+    rf"^(?:(?P<kle>{KLE})\s*-\s*(?P<case>{_CASE})|(?P<any>[\w./\-]*\d[\w./\-]*))"
+)
+# OCR puts spaces between characters: "0 8.0 3.0 0 G 0 1 /5 4 9".
+_OCR_SPACED = re.compile(r"^(?:[\dA-ZÆØÅ./\-]\s?){6,}$")
+
+
+def despace_ocr(value: str) -> str:
+    """A reference whose characters OCR spaced apart, joined again; other values unchanged.
+
+    >>> despace_ocr("0 8.0 3.0 0 G 0 1 /5 4 9")
+    '08.03.00G01/549'
+    """
+    value = value.strip()
+    if " " in value and _OCR_SPACED.match(value) and sum(c.isdigit() for c in value) >= 4:
+        return value.replace(" ", "")
+    return value
+
+
+def _ref_kind(label: str) -> str:
+    label = label.lower().replace(" ", "").replace(".", "")
+    if label.startswith(("j", "journal")):
+        return "journal"
+    if label.startswith("dok"):
+        return "document"
+    return "case"
+
+
+def _labelled_refs(stripped: str) -> dict[str, str]:
+    found: dict[str, str] = {}
+    matches = list(_REF_LABEL.finditer(stripped))
+    for n, lab in enumerate(matches):
+        end = matches[n + 1].start() if n + 1 < len(matches) else len(stripped)
+        value = despace_ocr(stripped[lab.end():end].strip().rstrip("-–,;").strip())
+        vm = _VALUE.match(value)
+        if not vm:
+            continue
+        kind = _ref_kind(lab.group("label"))
+        bare_label = lab.group("label").lower().replace(" ", "").replace(".", "")
+        if kind == "case" and bare_label in ("sagnr", "sag") and vm.group(0).isdigit() and len(
+                vm.group(0)) <= 3:
+            continue  # "Sag nr. 5" counts agenda items
+        if vm.group("kle"):
+            found.setdefault("journal", vm.group("kle"))
+            # The case inside a journal number yields to a case number labelled as such.
+            found.setdefault("journal_case" if kind == "journal" else "case", vm.group("case"))
+        else:
+            found.setdefault(kind, vm.group("any").rstrip(".-"))
+    return found
+
+
+def refs_in_line(line: str) -> dict[str, str]:
+    """Case, journal and document numbers on one line of minutes.
+
+    Keys: ``case``, ``journal``, ``document``, and ``journal_case`` (the case part of a
+    combined journal number, used when no case number is labelled).
+
+    >>> refs_in_line("Sagsnr.: 326-2015-47221 J.nr.: 00.01.00")
+    {'case': '326-2015-47221', 'journal': '00.01.00'}
+    >>> refs_in_line("DIHAJP / 06/17018")
+    {'case': '06/17018'}
+    """
+    stripped = line.strip()
+    if not stripped or len(stripped) > 300:
+        return {}
+    first = stripped[0]
+    if first.isdigit():  # a bare case or journal number
+        m = _BARE_CASE.match(stripped)
+        if m:
+            return {"case": m.group("case")}
+        m = _BARE_KLE.match(stripped)
+        if m:
+            return {"journal": m.group("kle"), "case": m.group("case") or m.group("kle")}
+        return {}
+    if first.isupper() and "/" in stripped and (m := _INITIALS_CASE.match(stripped)):
+        return {"case": m.group("case")}
+    if first not in "SsJjDd•·-" or not REF_LINE_START.match(stripped):
+        return {}
+    return _labelled_refs(stripped)

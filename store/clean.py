@@ -59,7 +59,8 @@ _PAGE_NUMBER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 # Dotted leaders before a page number at the end of a table-of-contents line.
-_LEADER = re.compile(r"\s*(?:\.\s*){4,}\t?\s*([0-9]+|[ivxlcdm]+)$", re.IGNORECASE)
+# Lookbehind and possessive quantifiers: one try per run of dots, so a line of dots is linear.
+_LEADER = re.compile(r"(?<![\s.])\s*+(?:\.\s*+){4,}+\t?\s*+([0-9]+|[ivxlcdm]+)$", re.IGNORECASE)
 # Lines that start a new paragraph even without a blank line before them: list items.
 _LIST_ITEM = re.compile(r"^(?:[-–•▪◦*·]\s|\d{1,2}[.)]\s|[a-zæøå][.)]\s|At \d+:)")
 # Item headings by keyword ("Sag nr. 2", "Punkt 3 Title", "Pkt. 4", "Nr.5 - Title", "Sak 1:"):

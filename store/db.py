@@ -280,6 +280,7 @@ def _item_record(doc: dict[str, Any]) -> ItemRecord:
 def _meeting_record(doc: dict[str, Any]) -> MeetingRecord:
     values = {name: doc[name] for name in _MEETING_FIELDS if name in doc}
     values["participants"] = list(values.get("participants") or [])
+    values["absent"] = list(values.get("absent") or [])
     try:
         record = MeetingRecord(**values)
     except TypeError:

@@ -25,10 +25,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from store.casenum import REF_LINE_START
+
 _BULLET = r"(?:[•·▪◦●\*\-–]\s*)?"
 # "Sak 1: Title", "Punkt 2 Title", "Pkt. 3 Title", "Nr.4 - Title", "Sag nr. 5" (title above).
 _STRONG = re.compile(
-    rf"^{_BULLET}(?P<kw>sak|sag|punkt|pkt\.?|dagsordenspunkt|nr\.?)\s*(?P<nr>nr\.?\s*)?"
+    rf"^{_BULLET}(?P<kw>sak|sag|saq|punkt|pkt\.?|dagsordenspunkt|nr\.?)\s*(?P<nr>nr\.?\s*)?"
     r"(?P<num>\d{1,3})(?!\d)(?![./\-–,]\d)\s*(?P<sep>[:.)]|[-–](?=\s))?\s*(?P<title>.*)$",
     re.IGNORECASE,
 )
@@ -40,6 +42,8 @@ _OPEN_CLOSED = re.compile(
 _WEAK_DOT = re.compile(rf"^{_BULLET}(?P<num>\d{{1,3}})\.\s+(?P<title>\S.*)$")
 # Web exports put a round bullet before a bare number ("• 1 Title"); a dash there is a list.
 _WEAK_BARE = re.compile(r"^(?:[•·▪◦●]\s*)?(?P<num>\d{1,3})\s+(?P<title>[A-ZÆØÅ\"'“”«].*)$")
+# "114Spørgsmål til Byrådet": web exports glue the number to the title.
+_GLUED = re.compile(r"^(?P<num>\d{1,3})(?P<title>[A-ZÆØÅ][a-zæøå].*)$")
 _NUMBERED_LINE = re.compile(r"^\s*(?:[•·▪◦●\-]\s*)?\d{1,3}[.)]?\s")
 # "Pkt. 42" alone under "• Pkt. 42 Title": web exports print the number again above the title.
 _NUMBER_ONLY = re.compile(
@@ -48,10 +52,15 @@ _NUMBER_ONLY = re.compile(
 )
 
 # Table of contents: dotted leaders or a tab before a page number (arabic or roman).
-_LEADER = re.compile(r"(?:\.{4,}|…{2,}|(?:\. ){3,}\.?)\s*(?:\d{1,4}|[ivxlcdm]{1,7})\b", re.I)
+# Each run of dots is tried once, from its start, and never backtracked into (the lookbehinds
+# and possessive quantifiers): a line of 100,000 dots costs one pass, not one per dot.
+_LEADER = re.compile(
+    r"(?:(?<!\.)\.{4,}+|(?<!…)…{2,}+|(?<!\. )(?:\. ){3,}+\.?)\s*+(?:\d{1,4}|[ivxlcdm]{1,7})\b", re.I
+)
 _TAB_PAGE = re.compile(r"\t\s*\d{1,4}\s*$")
-_LEADER_SPLIT = re.compile(r"\s*(?:\.{3,}|…+|(?:\. ){3,}\.?)\s*(?:\d{1,4}|[ivxlcdm]{1,7})?\b\.?\s*",
-                           re.I)
+_LEADER_SPLIT = re.compile(
+    r"(?<![\s.…])\s*+(?:\.{3,}+|…++|(?:\. ){3,}+\.?)\s*+(?:\d{1,4}|[ivxlcdm]{1,7})?\b\.?\s*", re.I
+)
 _TOC_WORD = re.compile(r"^(?:indholdsfortegnelse|innholdsfortegnelse|indhold|dagsorden)\s*:?\s*",
                        re.I)
 _TITLE_PREFIX = re.compile(
@@ -65,6 +74,9 @@ _TRAILING_WORD = re.compile(
 _SENTENCE_END = re.compile(r"[a-zæøå]{4,}\.$")
 _NON_ALNUM = re.compile(r"[\W_]+")
 
+# First characters a heading line can start with: digits, bullets, and the keywords' initials
+# (sak/sag/punkt/pkt/nr/dagsordenspunkt, åbent/lukket).
+_HEADING_FIRST = set("0123456789•·▪◦●*-–spndål")
 STRONG_STYLES = {"sag", "punkt", "nr", "fa", "sagnr"}
 
 
@@ -78,11 +90,16 @@ class Heading:
     title: str
     style: str
     closed_kw: bool = False  # "lukket N Title" (First Agenda marks closed items in the heading)
+    toc_only: bool = False  # listed in the table of contents only: a title-only item
 
 
 def is_toc_line(line: str) -> bool:
     """A table-of-contents line: dotted leaders or a tab before a page number."""
-    return bool(_LEADER.search(line) or _TAB_PAGE.search(line))
+    if "\t" in line:
+        return bool(_TAB_PAGE.search(line) or _LEADER.search(line))
+    if "...." not in line and "…" not in line and ". . " not in line:
+        return False  # the cheap test most lines stop at
+    return bool(_LEADER.search(line))
 
 
 def toc_titles(line: str) -> list[str]:
@@ -107,7 +124,9 @@ def title_key(title: str) -> str:
 def clean_title(title: str) -> str:
     """A heading's title as printed, minus a (B)/(O) suffix and stray spacing."""
     title = " ".join(title.replace("\t", " ").split())
-    return _SUFFIX.sub("", title).strip(" -–:")
+    title = _SUFFIX.sub("", title).strip(" -–:")
+    # "… i Region Nordjylland." ends a title like a sentence; "m.v." and "Pkt." keep theirs.
+    return title[:-1] if _SENTENCE_END.search(title) else title
 
 
 @dataclass
@@ -120,7 +139,10 @@ class _Candidate:
     closed_kw: bool = False
 
 
-def _looks_like_title(title: str) -> bool:
+def looks_like_title(title: str, strict: bool = True) -> bool:
+    """A heading's title rather than a sentence. ``strict=False`` (the heading is followed by a
+    section label, strong evidence) allows a full stop inside: "137. Kommunalbestyrelsen.
+    Mødeplan 2023"."""
     if not title or len(title) > 160:
         return False
     first = title[0]
@@ -130,6 +152,8 @@ def _looks_like_title(title: str) -> bool:
         return False
     # A line ending in a full stop after a word is a sentence ("3. Cykelstier skal udbygges.");
     # abbreviations such as "m.v." or "kr." are not.
+    if not strict:
+        return True
     if _SENTENCE_END.search(title) and title.count(" ") >= 3:
         return False
     return not _SENTENCE_BREAK.search(title)
@@ -153,6 +177,72 @@ def _next_nonempty(lines: list[str], i: int, step: int, limit: int = 3) -> int |
     return None
 
 
+def _evidence_below(lines: list[str], i: int, is_label) -> str | None:
+    """"ref" for a case-number field right under the line, "label" for a section label."""
+    j = _next_nonempty(lines, i, 1, limit=6)
+    if j is None:
+        return None
+    nxt = lines[j].strip()
+    if REF_LINE_START.match(nxt):
+        return "ref"
+    return "label" if is_label(nxt) else None
+
+
+def _title_with_evidence(title: str, evidence: str | None) -> bool:
+    """A heading title that breaks the sentence rules but is vouched for by what follows: a
+    case-number field accepts any title-like line; a label accepts a full stop inside the title
+    ("Kommunalbestyrelsen. Mødeplan 2023") but not a whole sentence ending in one."""
+    if evidence is None or not looks_like_title(title, strict=False):
+        return False
+    return evidence == "ref" or not _SENTENCE_END.search(title)
+
+
+def _strong_candidate(lines: list[str], i: int, m: re.Match, is_label) -> _Candidate | None:
+    """A keyword heading ("Sak 1: Title", "Sag nr. 5" under its title, "Punkt 2" above it)."""
+    kw = m.group("kw").lower()
+    style = "nr" if kw.startswith("n") else "punkt" if kw.startswith(("p", "d")) else "sag"
+    title = m.group("title").strip()
+    number = int(m.group("num"))
+    if title:
+        if (m.group("sep") is None and not looks_like_title(title)) or is_label(title):
+            return None
+        return _Candidate(i, i, number, title, style)
+    if m.group("nr") and style == "sag":
+        # "Sag nr. 5" under its title: the title is the line above.
+        j = _next_nonempty(lines, i, -1)
+        if j is not None and looks_like_title(lines[j].strip()) and not is_label(lines[j].strip()):
+            return _Candidate(j, i, number, lines[j].strip(), "sagnr")
+        return None
+    j = _next_nonempty(lines, i, 1)
+    if j is None or is_label(lines[j].strip()):
+        return None
+    return _Candidate(i, j, number, lines[j].strip(), style)
+
+
+def _weak_candidate(lines: list[str], i: int, line: str, is_label) -> _Candidate | None:
+    """A bare numbered heading ("6. Title", "7 Title", "114Title")."""
+    for style, pattern in (("dot", _WEAK_DOT), ("bare", _WEAK_BARE), ("glued", _GLUED)):
+        m = pattern.match(line)
+        if not m:
+            continue
+        title = m.group("title").strip()
+        if is_label(title):
+            return None
+        if not looks_like_title(title) and not _title_with_evidence(
+                title, _evidence_below(lines, i, is_label)):
+            return None
+        # A numbered line glued to the next or previous number of a list is a list line, not
+        # a heading. A heading printed twice ("3. Title" above "3.<tab>Title") or right under a
+        # list (Word drops the blank line after one) is still one.
+        number = int(m.group("num"))
+        if (i > 0 and _list_number(lines[i - 1]) == number - 1) or (
+            i + 1 < len(lines) and _list_number(lines[i + 1]) == number + 1
+        ):
+            return None
+        return _Candidate(i, i, number, title, style)
+    return None
+
+
 def _candidates(lines: list[str], is_label) -> list[_Candidate]:
     """Every line that could be a heading, in any style."""
     found: list[_Candidate] = []
@@ -160,53 +250,19 @@ def _candidates(lines: list[str], is_label) -> list[_Candidate]:
         line = raw.strip()
         if not line or len(line) > 220 or not (line[0].isalnum() or line[0] in "•·▪◦●*-–"):
             continue
-        if is_toc_line(line):
-            continue
-        m = _STRONG.match(line)
+        first = line[0].lower()
+        if first not in _HEADING_FIRST or is_toc_line(line):
+            continue  # a heading starts with a number, a bullet or a keyword
+        m = _STRONG.match(line) if not first.isdigit() else None
         if m:
-            kw = m.group("kw").lower()
-            style = "nr" if kw.startswith("n") else "punkt" if kw.startswith(("p", "d")) else "sag"
-            title = m.group("title").strip()
-            number = int(m.group("num"))
-            if not title:
-                if m.group("nr") and style == "sag":
-                    # "Sag nr. 5" under its title: the title is the line above.
-                    j = _next_nonempty(lines, i, -1)
-                    if j is not None and _looks_like_title(lines[j].strip()) and not is_label(
-                        lines[j].strip()
-                    ):
-                        found.append(_Candidate(j, i, number, lines[j].strip(), "sagnr"))
-                    continue
-                j = _next_nonempty(lines, i, 1)
-                if j is None or is_label(lines[j].strip()):
-                    continue
-                found.append(_Candidate(i, j, number, lines[j].strip(), style))
-                continue
-            if (m.group("sep") is None and not _looks_like_title(title)) or is_label(title):
-                continue
-            found.append(_Candidate(i, i, number, title, style))
-            continue
-        m = _OPEN_CLOSED.match(line)
-        if m:
+            cand = _strong_candidate(lines, i, m, is_label)
+        elif first in "ål" and (m := _OPEN_CLOSED.match(line)):
             closed = m.group("kw").lower() == "lukket"
-            found.append(_Candidate(i, i, int(m.group("num")), m.group("title"), "fa", closed))
-            continue
-        for style, pattern in (("dot", _WEAK_DOT), ("bare", _WEAK_BARE)):
-            m = pattern.match(line)
-            if m:
-                title = m.group("title").strip()
-                if not _looks_like_title(title) or is_label(title):
-                    break
-                # A numbered line glued to the next or previous number of a list is a list
-                # line, not a heading. A heading printed twice ("3. Title" above "3.<tab>Title")
-                # or right under a list (Word drops the blank line after one) is still one.
-                number = int(m.group("num"))
-                if (i > 0 and _list_number(lines[i - 1]) == number - 1) or (
-                    i + 1 < len(lines) and _list_number(lines[i + 1]) == number + 1
-                ):
-                    break
-                found.append(_Candidate(i, i, number, title, style))
-                break
+            cand = _Candidate(i, i, int(m.group("num")), m.group("title"), "fa", closed)
+        else:
+            cand = _weak_candidate(lines, i, line, is_label)
+        if cand is not None:
+            found.append(cand)
     return found
 
 
@@ -217,8 +273,15 @@ def _toc_match(title: str, toc: list[str]) -> bool:
     return any(t.startswith(key) or key.startswith(t) for t in toc if t)
 
 
-def _chain(cands: list[_Candidate], strong: bool, toc: list[str], lines: list[str]) -> list:
+def _chain(cands: list[_Candidate], strong: bool, toc: list[str],
+           filled: list[int]) -> tuple[list[_Candidate], list[_Candidate]]:
+    """The longest rising run of one style's candidates, and the table of contents it skipped.
+
+    ``filled[k]`` counts the non-empty lines before line ``k``, so the content between two
+    headings is counted in constant time (the chain is built in one pass).
+    """
     chain: list[_Candidate] = []
+    toc_run: list[_Candidate] = []
     for c in cands:
         if not strong and toc and not _toc_match(c.title, toc):
             continue
@@ -226,45 +289,67 @@ def _chain(cands: list[_Candidate], strong: bool, toc: list[str], lines: list[st
             chain.append(c)
             continue
         first, prev = chain[0], chain[-1]
-        if c.number == first.number and title_key(c.title) == title_key(first.title):
-            # Restart: what came before was a list of titles (a table of contents) only if no
-            # content lies between the headings.
-            accepted = {h.start for h in chain} | {h.index for h in chain}
-            between = [
-                k for k in range(first.start, c.start) if lines[k].strip() and k not in accepted
-            ]
-            if not between:
-                chain = [c]
+        if c.number == first.number:
+            # Restart: what came before was a list of titles (a table of contents) when hardly
+            # any content lies between its headings.
+            heading_lines = sum(1 if h.start == h.index else 2 for h in chain)
+            between = filled[c.start] - filled[first.start] - heading_lines
+            same = title_key(c.title) == title_key(first.title)
+            if (same and between <= 0) or (not same and len(chain) >= 2 and between <= len(chain)):
+                toc_run, chain = chain, [c]
             continue
         if c.number <= prev.number:
             continue
         gap = c.number - prev.number
         if (gap <= 50) if strong else (gap == 1 or (bool(toc) and gap <= 20)):
             chain.append(c)
-    return chain
+    return chain, toc_run
+
+
+def _merge_toc(chain: list[_Candidate], toc_run: list[_Candidate]) -> list[Heading]:
+    """Headings of the chain, plus the table-of-contents entries the body does not reach.
+
+    The table's title wins over the body's when the body's heading line holds it plus noise
+    ("Sag fra: <title> T e k n is k U d v a lg" under a clean "<title>" in the table).
+    """
+    listed = {c.number: clean_title(c.title) for c in toc_run}
+    out = []
+    for c in chain:
+        title = clean_title(c.title)
+        listed_title = listed.pop(c.number, None)
+        if listed_title and title_key(listed_title) in title_key(title):
+            title = listed_title
+        out.append(Heading(c.start, c.index, c.number, title, c.style, c.closed_kw))
+    for c in toc_run:
+        if c.number in listed:
+            out.append(Heading(c.start, c.index, c.number, listed[c.number], c.style,
+                               c.closed_kw, toc_only=True))
+    out.sort(key=lambda h: (h.number or 0))
+    return out
 
 
 def find_headings(lines: list[str], is_label, toc: list[str]) -> list[Heading]:
     """The item headings of a document, in order; [] when it has none.
 
     ``is_label`` tells section labels ("Beslutning", "Sagsfremstilling" …) apart from titles;
-    ``toc`` holds the ``title_key`` of each table-of-contents title.
+    ``toc`` holds the ``title_key`` of each table-of-contents title. Entries of a table of
+    contents that the body never reaches come back with ``toc_only`` set.
     """
     by_style: dict[str, list[_Candidate]] = {}
     for c in _candidates(lines, is_label):
         by_style.setdefault(c.style, []).append(c)
-    best: list[_Candidate] = []
+    filled = [0]
+    for line in lines:
+        filled.append(filled[-1] + (1 if line.strip() else 0))
+    best: tuple[list[_Candidate], list[_Candidate]] = ([], [])
     best_score = 0
     for style, cands in by_style.items():
         strong = style in STRONG_STYLES
-        chain = _chain(cands, strong, toc, lines)
+        chain, toc_run = _chain(cands, strong, toc, filled)
         score = len(chain) * (2 if strong else 1)
         if score > best_score:
-            best, best_score = chain, score
-    return [
-        Heading(c.start, c.index, c.number, clean_title(c.title), c.style, c.closed_kw)
-        for c in best
-    ]
+            best, best_score = (chain, toc_run), score
+    return _merge_toc(*best)
 
 
 def repeated_heading(line: str, number: int | None, key: str) -> bool:
@@ -277,8 +362,12 @@ def repeated_heading(line: str, number: int | None, key: str) -> bool:
         m = _NUMBER_ONLY.match(stripped)
         if m and int(m.group("num")) == number:
             return True
-    # Cheap length test first: a repeat is the title plus at most a number and a suffix.
+    # Cheap tests first: a repeat is the title plus at most a number, a keyword and a suffix,
+    # so it is about as long and starts with the title's letter, a digit or a keyword's.
     if not key or len(stripped) > len(key) * 2 + 24 or len(stripped) < len(key):
+        return False
+    first = stripped.lstrip("•·▪◦●*-– ")[:1].casefold()
+    if first != key[:1] and not first.isdigit() and first not in "splnå\"'“«(":
         return False
     if title_key(stripped) == key:
         return True

@@ -205,8 +205,13 @@ def _size(path: Path) -> int:
 
 def ingest_paths(store: Store, paths: Iterable[str | Path], loader: Loader | None = None,
                  progress: ProgressCallback | None = None,
-                 policy: SizePolicy = DEFAULT_POLICY) -> IngestSummary:
+                 policy: SizePolicy = DEFAULT_POLICY,
+                 municipality: str | None = None) -> IngestSummary:
     """Load every file under ``paths`` and ingest all meetings in one transaction.
+
+    ``municipality`` names the municipality whose minutes these are (a watched folder or feed
+    of one municipality); it replaces whatever the text suggested, since minutes often name
+    neighbouring municipalities too.
 
     A file larger than ``policy`` allows is skipped with the reason, whatever the loader.
 
@@ -228,6 +233,9 @@ def ingest_paths(store: Store, paths: Iterable[str | Path], loader: Loader | Non
         if meeting is None:
             skipped.append((str(path), reason))
             continue
+        if municipality and meeting.municipality != municipality:
+            meeting.municipality = municipality
+            meeting.content_hash = ""
         if not meeting.content_hash:
             meeting.content_hash = meeting.compute_hash()
         previous = chosen.pop(meeting.meeting_id, None)

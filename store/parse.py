@@ -41,19 +41,33 @@ Choices worth knowing:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from store.casenum import JOURNAL_LINE, REF_LINE_START, refs_in_line
+from store.flatten import is_flattened, unflatten
+from store.furniture import strip_chrome
 from store.headings import (
     Heading,
     clean_title,
     find_headings,
     is_toc_line,
+    looks_like_title,
     repeated_heading,
     title_key,
     toc_titles,
 )
-from store.parse_dates import find_date, find_time
-from store.records import Item, Meeting, ParseError
+from store.meeting_facts import _HEADER_LABEL, body_from_line, municipality_in, read_header
+from store.meeting_facts import strip_genitive as _strip_genitive
+from store.parse_dates import find_date
+from store.records import AGENDA, MINUTES, Item, Meeting, ParseError
+from store.segment import (
+    Segment,
+    case_line_segments,
+    flattened_toc_titles,
+    label_restart_segments,
+)
 
 __all__ = ["parse_text", "parse_file"]
 
@@ -67,6 +81,8 @@ _PAGE_LINE = re.compile(
     r"^(?:side|page|s\.)\s*\d{1,4}\s*(?:(?:af|of|/)\s*\d{1,4})?$|^[-–]\s*\d{1,4}\s*[-–]$|^\d{1,4}\s*/\s*\d{1,4}$",
     re.IGNORECASE,
 )
+# "Økonomiudvalget den 21. januar 2002 Side 2 af 9": a running header line with its page number.
+_PAGE_HEADER_LINE = re.compile(r"^.{0,80}\bside\s+\d{1,4}\s+af\s+\d{1,4}$", re.IGNORECASE)
 _PAGE_HEADER_START = re.compile(r"^(?:referat|dagsorden|beslutningsprotokol)\b", re.IGNORECASE)
 
 
@@ -101,7 +117,12 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _clean_lines(text: str, source: str) -> list[str]:
+def _clean_lines(text: str, source: str, removed: list[tuple[str, str]] | None = None) -> list[str]:
+    """The document's lines, cleaned, with page furniture and web chrome blanked.
+
+    Blanked lines keep their place (as "") so paragraphs stay apart; what was removed and why
+    is appended to ``removed`` for ``referat check``.
+    """
     text = text.replace("\ufeff", "").replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise ParseError(f"{source}: empty file")
@@ -112,22 +133,51 @@ def _clean_lines(text: str, source: str) -> list[str]:
     text = _CONTROL.sub("", text)
     text = _MARKUP.sub("", text)
     text = text.replace("\xa0", " ").replace("\u200b", "").replace("\xad", "")
-    lines: list[str] = []
     pages = [[line.strip() for line in page.split("\n")] for page in text.split("\f")]
+    if removed is None:
+        removed = []
+    lines = _strip_page_edges(pages, removed)
+    lines = _blank_page_furniture(lines, removed)
+    lines = strip_chrome(lines, removed)
+    if is_flattened(lines, _is_label):
+        lines = _blank_page_furniture(strip_chrome(unflatten(lines), removed), removed)
+    return _strip_repeated_headers(lines, removed)
+
+
+def _strip_page_edges(pages: list[list[str]], removed: list[tuple[str, str]]) -> list[str]:
+    """The pages' lines, joined, without page numbers and running headers and footers.
+
+    A page number alone at the top or bottom of a page is furniture, not content, and so is a
+    running header or footer (the document's own title on page 1 is kept).
+    """
+    lines: list[str] = []
     edges = _page_edges(pages)
     for number, page_lines in enumerate(pages):
-        # A page number alone at the top or bottom of a page is furniture, not content, and so
-        # is a running header or footer (the document's own title on page 1 is kept).
         nonempty = [i for i, line in enumerate(page_lines) if line]
         for i in (nonempty[:2] + nonempty[-2:]) if len(pages) > 1 else []:
             line = page_lines[i]
             page_number = line.isdigit() and len(line) <= 3
             if page_number or (line in edges and (number or i != nonempty[0])):
+                removed.append(("page number" if page_number else "running header", line))
                 page_lines[i] = ""
         lines.extend(page_lines)
         lines.append("")
-    lines = ["" if _PAGE_LINE.match(line) else line for line in lines]
-    # Page headers: the document's first line, or a "Referat …" line, repeated at page tops.
+    return lines
+
+
+def _blank_page_furniture(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
+    out = []
+    for line in lines:
+        if _page_furniture(line):
+            removed.append(("page number", line))
+            out.append("")
+        else:
+            out.append(line)
+    return out
+
+
+def _strip_repeated_headers(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
+    """Page headers: the document's first line, or a "Referat …" line, repeated at page tops."""
     first = next((line for line in lines if line), "")
     seen: set[str] = set()
     counts: dict[str, int] = {}
@@ -135,13 +185,19 @@ def _clean_lines(text: str, source: str) -> list[str]:
         if line and _PAGE_HEADER_START.match(line):
             counts[line] = counts.get(line, 0) + 1
     for i, line in enumerate(lines):
-        if not line:
-            continue
-        if line == first or counts.get(line, 0) > 1:
+        if line and (line == first or counts.get(line, 0) > 1):
             if line in seen:
+                removed.append(("running header", line))
                 lines[i] = ""
             seen.add(line)
     return lines
+
+
+def _page_furniture(line: str) -> bool:
+    """A page number or a running header that ends in one ("… Side 2 af 9")."""
+    if not line or len(line) > 100 or not (line[-1].isdigit() or line[-1] in "-–"):
+        return False
+    return bool(_PAGE_LINE.match(line) or _PAGE_HEADER_LINE.search(line))
 
 
 def _page_edges(pages: list[list[str]]) -> set[str]:
@@ -168,17 +224,22 @@ _LABEL_NAMES: dict[str, tuple[str, ...]] = {
     "decision": ("beslutning", "beslutninger", "afgørelse", "vedtak", "udvalgets beslutning",
                  "beslutning i sagen", "beslutningen", "endelig beslutning"),
     "recommendation": ("indstilling", "indstillinger", "innstilling", "forslag til beslutning",
+                       "forslag",
                        "forslag til vedtak", "indstilling/forslag", "forslag til indstilling"),
     "resume": ("resume", "resumé", "sammendrag", "resume og sagens baggrund",
                "resumé og sagens baggrund", "kort resume", "kort resumé", "resume og baggrund",
-               "resumé og baggrund", "kort om sagen", "beslutningstema", "sagens kerne"),
+               "resumé og baggrund", "kort om sagen", "beslutningstema", "sagens kerne", "sagstema",
+               "sagens formål", "problemstilling"),
     "presentation": ("sagsfremstilling", "sagsframstilling", "sagsbeskrivelse", "baggrund",
                      "beskrivelse", "sagen", "sagens baggrund", "supplerende sagsfremstilling",
                      "sagsfremstilling og vurdering", "saksopplysninger", "sagens indhold",
-                     "sagsfremstilling og baggrund", "beskrivelse af sagen", "sagens fakta"),
+                     "sagsfremstilling og baggrund", "beskrivelse af sagen", "sagens fakta",
+                     "redegørelse", "sagsfremstilling og økonomi", "baggrund og vurdering",
+                     "løsning"),
     "treatment": ("behandling", "behandlingsforløb", "sagsgang", "beslutningskompetence",
                   "kompetence", "politisk behandling", "videre behandling", "sagens behandling",
-                  "beslutningsproces", "sagsgang og sagstype", "sagsforløb"),
+                  "beslutningsproces", "sagsgang og sagstype", "sagsforløb", "høring og sagsgang",
+                  "sagen afgøres af", "sagen behandles i", "forventet sagsgang"),
     "economy": ("økonomi", "økonomiske konsekvenser", "økonomi og finansiering",
                 "bevillingsmæssige konsekvenser", "økonomiske og personalemæssige konsekvenser",
                 "økonomisk konsekvens", "økonomiske forhold",
@@ -187,6 +248,8 @@ _LABEL_NAMES: dict[str, tuple[str, ...]] = {
                     "bilag til punktet"),
     "combined": ("indstilling og beslutning", "indstilling & beslutning", "forslag og beslutning"),
     "sagstype": ("sagstype",),
+    # Who was absent, printed under a decision ("Fraværende", "Afbud"): not part of it.
+    "absent": ("fraværende", "afbud", "fraværende med afbud", "fravær", "ikke til stede"),
     # Labels with no field of their own: they end the previous section, their text stays in
     # the item's text.
     "other": ("lovgrundlag", "retsgrundlag", "høring", "høringssvar", "kommunikation", "tidsplan",
@@ -198,11 +261,11 @@ _LABEL_NAMES: dict[str, tuple[str, ...]] = {
               "relation til politikker", "tidligere behandling", "kommunikation/information",
               "beslutningsgrundlag", "personale", "personalemæssige forhold", "alternativer",
               "tidsperspektiv", "inddragelse og høring", "juridiske og planmæssige forhold",
-              "miljømæssige konsekvenser", "høringsparter"),
+              "miljømæssige konsekvenser", "høringsparter", "andre konsekvenser"),
 }
 _LABELS = {name: kind for kind, names in _LABEL_NAMES.items() for name in names}
 
-_BODY = r"[A-ZÆØÅ][\w\-]*(?:\s+(?:og|for|i|&|-)?\s*[A-ZÆØÅ\-][\w\-]*)*"
+_BODY = r"[A-ZÆØÅ][\w\-]*,?(?:\s+(?:og|for|i|&|-)?\s*[A-ZÆØÅ\-][\w\-]*,?)*"
 _DECISION_PATTERNS = [
     # "Direktionens møde den 29. februar 2016:"
     re.compile(
@@ -239,11 +302,14 @@ _ECONOMY = re.compile(r"^økonomi(?:ske?)?(?:\s+(?:og|konsekvenser|forhold|vurde
                       re.IGNORECASE)
 _INLINE = re.compile(
     r"^(?P<label>beslutning|indstilling|indstillinger|sagsfremstilling|resumé|resume|behandling"
-    r"|økonomi|økonomiske konsekvenser|bilag|vedlegg|sagstype)\s*:\s*(?P<rest>\S.*)$",
+    r"|økonomi|økonomiske konsekvenser|bilag|vedlegg|sagstype|fraværende|afbud)"
+    r"\s*:\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
 _MARKERS = {"åbent", "åben", "åbent punkt", "åben sag", "åbent møde", "offentlig", "åbent:"}
-_CLOSED_MARKERS = {"lukket", "lukket punkt", "lukket sag", "lukket:", "fortroligt"}
+_CLOSED_MARKERS = {"lukket", "lukket punkt", "lukket sag", "lukket:", "fortroligt", "fortrolig",
+                   "fortroligt punkt", "ikke offentligt punkt", "ikke offentlig", "(lukket)",
+                   "ikke offentligt", "lukket punkt:", "lukket dagsordenspunkt"}
 
 
 # Web exports print section labels as bullets ("• Beslutning i … den 17-01-2019").
@@ -254,6 +320,7 @@ def _norm_label(line: str) -> str:
     return " ".join(line.strip().rstrip(":").strip().lower().split())
 
 
+@lru_cache(maxsize=8192)
 def label_of(line: str) -> tuple[str, str] | None:
     """The section a label line opens and any text after it on the same line; None for content.
 
@@ -267,6 +334,8 @@ def label_of(line: str) -> tuple[str, str] | None:
         line = line[1:].strip()
     if not line or len(line) > 120:
         return None
+    if line[-1] == "." and line[-2:-1].islower() and ":" not in line and " " in line:
+        return None  # a sentence ("… blev godkendt."), the commonest line, decided at once
     norm = _norm_label(line)
     kind = _LABELS.get(norm)
     if kind:
@@ -328,98 +397,42 @@ def decision_source(line: str) -> tuple[str, str | None] | None:
     return None
 
 
-def _strip_genitive(body: str) -> str:
-    # Danish genitive: "Direktionens" → "Direktionen", "Økonomiudvalgets" → "Økonomiudvalget".
-    if body.endswith(("ens", "ets", "nes", "ns", "ts")) and len(body) > 4:
-        return body[:-1]
-    return body
-
-
 # --------------------------------------------------------------------------------------------
 # Case, journal and document numbers
-
-_REF_LABEL = re.compile(
-    r"(?<![\wæøå])(?P<label>sagsnummer|sagsnr|sags\.?\s?nr|sagsid|sags-id|sag\s?nr|sag"
-    r"|journalnummer|journalnr|journal\s?nr|j\.\s?nr|jnr|dokumentnummer|dokumentnr|dokument\s?nr"
-    r"|dok\.?\s?nr)\.?\s*:?\s*",
-    re.IGNORECASE,
-)
-_REF_LINE_START = re.compile(
-    r"^(?:[•·\-]\s*)?(?:sagsnummer|sagsnr|sags\.?\s?nr|sagsid|sags-id|sag\s?nr|sag\s+\d"
-    r"|journalnummer|journalnr|journal\s?nr|j\.\s?nr|jnr|dokumentnummer|dokumentnr|dokument\s?nr|dok\.?\s?nr)",
-    re.IGNORECASE,
-)
-_KLE = r"\d{2}\.\d{2}(?:\.\d{2}(?:Ø\d{2})?|Ø\d{2})(?:\s?-?\s?[A-ZÆØÅ]\d{2}(?:-\d{1,6})*)?"
-_CASE = r"\d{2}-\d{5,7}[A-ZÆØÅ]?|\d{3}-\d{4}-\d{1,7}|\d{2,4}/\d{2,7}"
-_BARE_CASE = re.compile(rf"^(?P<case>{_CASE})\s*-?$")
-_BARE_KLE = re.compile(rf"^(?P<kle>{_KLE})(?:\s*-\s*(?P<case>{_CASE}))?\s*-?$")
-_VALUE = re.compile(
-    rf"^(?:(?P<kle>{_KLE})\s*-\s*(?P<case>{_CASE})|(?P<any>[\w./\-]*\d[\w./\-]*))"
-)
-
-
-def _refs_in_line(line: str) -> dict[str, str]:
-    """Case/journal/document numbers on one line ("Sagsnr.: 326-2015-47221 J.nr.: 00.01.00 …")."""
-    stripped = line.strip()
-    found: dict[str, str] = {}
-    m = _BARE_CASE.match(stripped)
-    if m:
-        found["case"] = m.group("case")
-        return found
-    m = _BARE_KLE.match(stripped)
-    if m:
-        found["journal"] = m.group("kle")
-        found["case"] = m.group("case") or m.group("kle")
-        return found
-    if not _REF_LINE_START.match(stripped):
-        return found
-    matches = list(_REF_LABEL.finditer(stripped))
-    for n, lab in enumerate(matches):
-        end = matches[n + 1].start() if n + 1 < len(matches) else len(stripped)
-        value = stripped[lab.end():end].strip().rstrip("-–,;").strip()
-        vm = _VALUE.match(value)
-        if not vm:
-            continue
-        label = lab.group("label").lower().replace(" ", "").replace(".", "")
-        if label.startswith(("j", "journal")):
-            kind = "journal"
-        elif label.startswith("dok"):
-            kind = "document"
-        else:
-            kind = "case"
-            if label in ("sagnr", "sag") and vm.group(0).isdigit() and len(vm.group(0)) <= 3:
-                continue  # "Sag nr. 5" is an item number
-        if vm.group("kle"):
-            found.setdefault("journal", vm.group("kle"))
-            found.setdefault("case", vm.group("case"))
-        else:
-            found.setdefault(kind, vm.group("any").rstrip(".-"))
-    return found
-
 
 # --------------------------------------------------------------------------------------------
 # Items
 
 
 def _tidy(lines: list[str]) -> str:
-    """Join content lines: blank runs collapsed, and a paragraph cut by a page break mended."""
-    paragraphs: list[list[str]] = [[]]
-    for line in lines:
-        line = line.replace("\t", " ").strip()
+    """Join content lines: blank runs collapsed, and a paragraph cut by a page break mended.
+
+    Linear: a paragraph's last line is kept as a list of pieces while later paragraphs are
+    glued onto it, and joined once at the end.
+    """
+    out: list[str] = []  # finished paragraphs
+    para: list[str] = []  # lines of the paragraph being read
+    merged: list[list[str]] = []  # lines of the open paragraph, the last one as pieces
+    for raw in lines + [""]:
+        line = raw.strip()
         if line:
-            paragraphs[-1].append(" ".join(line.split()))
-        elif paragraphs[-1]:
-            paragraphs.append([])
-    merged: list[list[str]] = []
-    for para in paragraphs:
+            if "  " in line or "\t" in line:
+                line = " ".join(line.split())
+            para.append(line)
+            continue
         if not para:
             continue
         if merged and merged[-1][-1][-1:].islower() and para[0][:1].islower():
-            merged[-1][-1] = merged[-1][-1] + " " + para[0]
-            merged[-1].extend(para[1:])
+            merged[-1].append(para[0])  # glued to the open paragraph's last line
+            merged.extend([p] for p in para[1:])
         else:
-            merged.append(para)
-    return "\n\n".join("\n".join(p) for p in merged)
+            if merged:
+                out.append("\n".join(" ".join(pieces) for pieces in merged))
+            merged = [[p] for p in para]
+        para = []
+    if merged:
+        out.append("\n".join(" ".join(pieces) for pieces in merged))
+    return "\n\n".join(out)
 
 
 _ATTACHMENT_NUMBER = re.compile(r"\s+(?:\d{2,4}-\d{4}-\d{1,7}|\d{2}-\d{5,7}[A-Z]?|\d{5,})$")
@@ -443,8 +456,14 @@ def _attachments(lines: list[str]) -> list[str]:
     return out
 
 
+# Closed items in every spelling: "Lukket: …", "LUKKET PUNKT: …", "Lukket punkt 5: …",
+# "Lukket sag - …", "Fortroligt: …", "Ikke offentligt punkt …", "… (Lukket)", "… - Lukket punkt".
 _CLOSED_TITLE = re.compile(
-    r"^lukket(?:\s+(?:sag|punkt|møde))?\s*[:\-–]|[-–(]\s*lukket(?:\s+(?:punkt|sag))?\)?\s*$",
+    r"^(?:lukket|lukkede?)(?:\s+(?:sag|punkt|møde|dagsordenspunkt))?(?:\s+(?:nr\.?\s*)?\d{1,3})?"
+    r"\s*[:\-–.]"
+    r"|^(?:fortrolig[t]?|ikke[\s-]+offentlig[t]?)(?:\s+(?:sag|punkt))?\b"
+    r"|\(\s*(?:lukket|fortrolig[t]?|ikke\s+offentlig[t]?)(?:\s+(?:punkt|sag))?\s*\)"
+    r"|[-–]\s*(?:lukket|fortrolig[t]?)(?:\s+(?:punkt|sag))?\s*$",
     re.IGNORECASE,
 )
 _DATO_LINE = re.compile(r"^dato\s*:", re.IGNORECASE)
@@ -452,7 +471,7 @@ _DATO_LINE = re.compile(r"^dato\s*:", re.IGNORECASE)
 _CLOSED_AFTER_REF = re.compile(r"\s(?:lukket(?:\s+(?:punkt|sag))?|fortroligt)\s*$", re.IGNORECASE)
 # "Fraværende:" with no names, printed by some systems above every decision.
 _EMPTY_ABSENT = re.compile(r"^(?:fraværende|afbud|ikke til stede|fravær)\s*:?\s*-?$", re.IGNORECASE)
-_JOURNAL_ABOVE = re.compile(rf"^{_KLE}$")
+_JOURNAL_ABOVE = JOURNAL_LINE
 
 
 _LIST_START = re.compile(r"^(?:\d{1,2}[.)]|[-•]|at\s)")
@@ -478,78 +497,134 @@ def _split_combined(content: list[str]) -> tuple[list[str], list[str]]:
     return rec, dec
 
 
-def _build_item(heading: Heading | None, title: str, number: int | None, body: list[str],
-                extra_refs: dict[str, str]) -> tuple[Item, list[tuple[str, str | None]]]:
-    """One item from its heading and the lines under it; also the decision sources seen."""
-    closed = bool(heading and heading.closed_kw) or bool(_CLOSED_TITLE.search(title))
-    refs: dict[str, str] = dict(extra_refs)
-    sections: list[tuple[str, list[str]]] = []
-    current: list[str] = []
-    sections.append(("preamble", current))
-    text_lines: list[str] = []
-    sources: list[tuple[str, str | None]] = []
-    seen_content = 0
-    skip_value = False
-    last_label: int | None = None
-    title_id = title_key(title)
-    for line in body:
+class _ItemReader:
+    """Reads the lines under one heading into sections, references and the item's text."""
+
+    def __init__(self, title: str, number: int | None, extra_refs: dict[str, str]) -> None:
+        self.number = number
+        self.title_id = title_key(title)
+        self.closed = False
+        self.refs: dict[str, str] = dict(extra_refs)
+        self.current: list[str] = []
+        self.sections: list[tuple[str, list[str]]] = [("preamble", self.current)]
+        self.text_lines: list[str] = []
+        self.sources: list[tuple[str, str | None]] = []
+        self.seen_content = 0
+        self.skip_value = False
+        self.last_label: int | None = None
+
+    def feed(self, line: str) -> None:
         stripped = line.strip()
         if not stripped:
-            current.append("")
-            text_lines.append("")
-            continue
-        low = stripped.lower()
-        if seen_content < 12 and repeated_heading(stripped, number, title_id):
-            continue
-        if low in _MARKERS:
-            continue
-        if low in _CLOSED_MARKERS and seen_content < 3:
-            closed = True
-            continue
-        if skip_value:
-            skip_value = False
-            value_label = label_of(stripped)
-            if len(stripped) <= 40 and (value_label is None or value_label[0] == "decision"):
-                continue
-        seen_content += 1
-        line_refs = _refs_in_line(stripped) if seen_content <= 8 or _REF_LINE_START.match(
-            stripped) else {}
-        if line_refs:
-            for key, value in line_refs.items():
-                refs.setdefault(key, value)
-            if seen_content <= 4 and _CLOSED_AFTER_REF.search(stripped):
-                closed = True
-            text_lines.append(stripped)
-            continue
+            self.current.append("")
+            self.text_lines.append("")
+            return
+        if self._skipped(stripped):
+            return
+        self.seen_content += 1
+        if self._read_refs(stripped):
+            return
         label = label_of(stripped)
-        if label and label[0] == "other" and sections[-1][0] == "presentation":
+        if label and label[0] == "other" and self.sections[-1][0] == "presentation":
             # "Historik", "Vurdering" … under "Sagsfremstilling" are its sub-headings (Viborg,
             # Rødovre): the presentation keeps them rather than losing its first paragraphs.
             label = None
-        if label:
-            kind, rest = label
-            if kind == "sagstype":
-                skip_value = not rest
-                continue
-            if last_label is not None and not any(text_lines[last_label + 1:]):
-                # The previous label opened an empty section (a "Sagsfremstilling" wrapper).
-                del text_lines[last_label:]
-            last_label = None if rest else len(text_lines)
-            if kind == "decision":
-                src = decision_source(stripped)
-                if src:
-                    sources.append(src)
-            current = [rest] if rest else []
-            sections.append((kind, current))
-        else:
-            current.append(stripped)
-        text_lines.append(stripped)
+        if label is None:
+            self.current.append(stripped)
+        elif not self._open_section(label, stripped):
+            return
+        self.text_lines.append(stripped)
 
-    item = Item(number=number, title=title, closed=closed, case_number=refs.get("case"))
-    if closed:
-        return item, sources
-    item.journal_number = refs.get("journal")
-    item.document_number = refs.get("document")
+    def _skipped(self, stripped: str) -> bool:
+        """Lines that are not the item's content: its heading again, open/closed markers."""
+        low = stripped.lower()
+        if self.seen_content < 12 and repeated_heading(stripped, self.number, self.title_id):
+            return True
+        if low in _MARKERS:
+            return True
+        if low in _CLOSED_MARKERS and self.seen_content < 3:
+            self.closed = True
+            return True
+        if self.skip_value:
+            self.skip_value = False
+            value_label = label_of(stripped)
+            if len(stripped) <= 40 and (value_label is None or value_label[0] == "decision"):
+                return True
+        return False
+
+    def _read_refs(self, stripped: str) -> bool:
+        if self.seen_content > 8 and not REF_LINE_START.match(stripped):
+            return False
+        line_refs = refs_in_line(stripped)
+        if not line_refs:
+            return False
+        for key, value in line_refs.items():
+            self.refs.setdefault(key, value)
+        if self.seen_content <= 4 and _CLOSED_AFTER_REF.search(stripped):
+            self.closed = True
+        self.text_lines.append(stripped)
+        return True
+
+    def _open_section(self, label: tuple[str, str], stripped: str) -> bool:
+        """Start the section a label opens; False when the line is dropped from the text."""
+        kind, rest = label
+        if kind == "sagstype":
+            self.skip_value = not rest
+            return False
+        if kind == "absent":
+            # "Fraværende: names" is a note kept where it stands; a bare "Fraværende" above a
+            # decision's text is an empty field; after the text it opens the absentee list.
+            if rest:
+                self.current.append(stripped)  # a note inside the section, kept with it
+                return True
+            if self.sections[-1][0] == "decision" and not any(self.current):
+                return True
+        if self.last_label is not None and not any(self.text_lines[self.last_label + 1:]):
+            # The previous label opened an empty section (a "Sagsfremstilling" wrapper).
+            del self.text_lines[self.last_label:]
+        self.last_label = None if rest else len(self.text_lines)
+        if kind == "decision":
+            src = decision_source(stripped)
+            if src:
+                self.sources.append(src)
+        self.current = [rest] if rest else []
+        self.sections.append((kind, self.current))
+        return True
+
+    def item(self, title: str, closed: bool) -> Item:
+        item = Item(number=self.number, title=title, closed=closed or self.closed,
+                    case_number=self.refs.get("case") or self.refs.get("journal_case")
+                    or _journal_as_case(self.refs.get("journal")))
+        if item.closed:
+            return item
+        item.journal_number = self.refs.get("journal")
+        item.document_number = self.refs.get("document")
+        _fill_fields(item, self.sections)
+        item.text = _tidy(self.text_lines)
+        return item
+
+
+def _journal_as_case(journal: str | None) -> str | None:
+    """A journal number stands in for the case number only when it identifies one (enough
+    digits); a bare KLE group such as "A09" does not."""
+    if journal and sum(c.isdigit() for c in journal) >= 5:
+        return journal
+    return None
+
+
+def _decision_text(content: list[str]) -> str:
+    while content and not content[0].strip():
+        content = content[1:]
+    if content and _DATO_LINE.match(content[0]):
+        content = content[1:]
+    return _tidy([line for line in content if not _EMPTY_ABSENT.match(line)])
+
+
+_FIELD_KINDS = ("recommendation", "resume", "presentation", "treatment", "economy")
+
+
+def _fill_fields(item: Item, sections: list[tuple[str, list[str]]]) -> None:
+    """Set the item's decision, recommendation, … from its sections (the last decision wins)."""
     fields: dict[str, list[str]] = {}
     decisions: list[str] = []
     attachments: list[str] = []
@@ -560,79 +635,359 @@ def _build_item(heading: Heading | None, title: str, number: int | None, body: l
                 fields.setdefault("recommendation", []).append(_tidy(rec))
             decisions.append(_tidy(dec))
         elif kind == "decision":
-            while content and not content[0].strip():
-                content = content[1:]
-            if content and _DATO_LINE.match(content[0]):
-                content = content[1:]
-            content = [line for line in content if not _EMPTY_ABSENT.match(line)]
-            decisions.append(_tidy(content))
+            decisions.append(_decision_text(content))
         elif kind == "attachments":
             attachments.extend(content)
-        elif kind in ("recommendation", "resume", "presentation", "treatment", "economy"):
+        elif kind in _FIELD_KINDS:
             fields.setdefault(kind, []).append(_tidy(content))
     decisions = [d for d in decisions if d and d.strip("-–— .") != ""]
     item.decision = decisions[-1] if decisions else ""
     for kind, parts in fields.items():
         setattr(item, kind, "\n\n".join(p for p in parts if p))
     item.attachments = _attachments(attachments)
-    item.text = _tidy(text_lines)
-    return item, sources
+
+
+def _build_item(heading: Heading | None, title: str, number: int | None, body: list[str],
+                extra_refs: dict[str, str]) -> tuple[Item, list[tuple[str, str | None]]]:
+    """One item from its heading and the lines under it; also the decision sources seen."""
+    reader = _ItemReader(title, number, extra_refs)
+    for line in body:
+        reader.feed(line)
+    closed = bool(heading and heading.closed_kw) or bool(_CLOSED_TITLE.search(title))
+    return reader.item(title, closed), reader.sources
 
 
 # --------------------------------------------------------------------------------------------
 # Meeting header
 
-_HEADER_LABEL = re.compile(
-    r"^(?P<label>mødedato|mødetidspunkt|mødetid|mødestart|starttidspunkt|tidspunkt|dato|tid"
-    r"|mødested|sted"
-    r"|lokation|mødedeltagere|deltagere|deltager|til stede|tilstede|medlemmer|fraværende|afbud"
-    r"|udvalg|møde|punkter)\b\s*[:.]?\s*(?P<value>.*)$",
-    re.IGNORECASE,
-)
-_DATE_LABELS = {"mødedato", "dato", "møde", "mødetidspunkt", "mødetid", "tidspunkt", "mødestart",
-                "starttidspunkt", "tid"}
-_PEOPLE_LABELS = {"mødedeltagere", "deltagere", "deltager", "til stede", "tilstede", "medlemmer"}
-_REFERAT_BODY = re.compile(
-    r"^(?:referat|beslutningsprotokol|protokol)\s*(?:[-–:]\s*)?(?:for\s+|fra\s+|af\s+)?"
-    r"(?:(?:ordinært\s+|ekstraordinært\s+)?møde(?:t)?\s+i\s+)?(?P<rest>.+)$",
-    re.IGNORECASE,
-)
-_BODY_CUT = re.compile(
-    r"\s+(?:d\.|den|kl\.?)\s|,|\s[-–]\s|\s+(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)\b"
-    r"|\s+\d|\s*\(|\s*:",
-    re.IGNORECASE,
-)
-# "Økonomiudvalget – Referat – 1. oktober 2018", "Social- og Sundhedsudvalget - Referat fra …"
-# (a hyphen inside the name is followed by a space only before "og").
-_BODY_DASH_REFERAT = re.compile(
-    r"^(?P<body>[A-ZÆØÅ](?:[^-–]|[-–](?=\s+og\s)){2,60}?)\s*[-–]\s*referat\b", re.IGNORECASE
-)
-# A line holding only the name of a board ("Kommunalbestyrelsen", "Udvalget for Klima og Miljø").
-_BODY_LINE = re.compile(
-    r"^(?:[A-ZÆØÅ][\w\-]*\s+(?:og|for|&)\s+)?[A-ZÆØÅ][\w\-]*(?:udvalg|udvalget|bestyrelsen|rådet"
-    r"|råd|direktionen|nævnet|repræsentationen|forsamlingen)$"
-    r"|^Udvalget\s+for\s+[A-ZÆØÅ][\w\-]*(?:\s+(?:og|&)\s+[A-ZÆØÅ\w][\w\-]*)?$",
-)
+_TOC_WORDS = {"indhold", "indholdsfortegnelse", "dagsorden", "referat"}
+_PLACE_LIKE = re.compile(r"(?i)\b\w*(?:lokale|salen|rådhus|rådhuset)\b")
 
 
-def _body_from_line(line: str) -> str | None:
-    m = _BODY_DASH_REFERAT.match(line)
-    if m:
-        return m.group("body").strip()
-    m = _REFERAT_BODY.match(line)
-    if not m:
-        return None
-    rest = m.group("rest").strip()
-    cut = _BODY_CUT.search(rest)
-    if cut:
-        rest = rest[: cut.start()]
-    rest = re.sub(r"s\s+møde$", "", rest.strip(), flags=re.IGNORECASE).strip(" .-–:")
-    words = rest.split()
-    if words and words[-1].lower() == "møde":
-        rest = _strip_genitive(" ".join(words[:-1]))
-    if not rest or not rest[0].isalpha() or len(rest) > 80:
-        return None
-    return rest
+def _single_item_title(lines: list[str], end: int) -> int | None:
+    """Index of the title line of an item published alone (no numbered heading), or None.
+
+    The title is the first line that looks like one before the first section label (``end``),
+    after the meeting's own fields ("Mødedato: …") when the page prints them first.
+    """
+    after = 0
+    for i in range(end):
+        if _HEADER_LABEL.match(lines[i].strip()):
+            after = i + 1
+    for start in (after, 0):
+        for i in range(start, end):
+            line = lines[i].strip()
+            if _title_candidate(line):
+                return i
+    return None
+
+
+def _title_candidate(line: str) -> bool:
+    if not line or len(line) > 200 or is_toc_line(line) or not looks_like_title(line):
+        return False
+    if _HEADER_LABEL.match(line) or refs_in_line(line) or label_of(line):
+        return False
+    if _PAGE_HEADER_START.match(line) or find_date(line) or body_from_line(line):
+        return False
+    if line.lower() in _MARKERS or _PLACE_LIKE.search(line) or line.lower() in _TOC_WORDS:
+        return False
+    return line[0].isalnum() or line[0] in "\"'“«"
+
+
+_OPENING = ("decision", "presentation", "recommendation", "resume", "combined")
+_MINUTES_WORDS = re.compile(r"(?i)\b(?:referat|dagsorden|beslutningsprotokol|mødedato|udvalg\w*"
+                            r"|byråd\w*|kommunalbestyrelse\w*)\b")
+_AGENDA_WORD = re.compile(r"(?i)\bdagsorden\b")
+_MINUTES_WORD = re.compile(r"(?i)\b(?:referat|beslutningsprotokol|protokol)\b")
+_CLOSED_SECTION = re.compile(r"(?i)^(?:lukket\s+møde|lukkede\s+(?:punkter|sager)"
+                             r"|fortrolige\s+punkter|lukket\s+dagsorden)$")
+_OPEN_SECTION = re.compile(r"(?i)^(?:åbent?\s+møde|åbne\s+(?:møde|punkter|sager)"
+                           r"|åben\s+dagsorden)$")
+_PASSAGE_CHARS = 1500
+
+
+@dataclass
+class Reading:
+    """How a document was read: the meeting, and what ``referat check`` shows besides."""
+
+    meeting: Meeting
+    how: str  # "headings", "case numbers", "section labels", "single item" or "passages"
+    removed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _first_label(lines: list[str]) -> int | None:
+    return next((i for i, line in enumerate(lines)
+                 if line and (lab := label_of(line)) and lab[0] in _OPENING), None)
+
+
+def _closed_sections(lines: list[str], first: int) -> list[bool]:
+    """For each line: does it lie in a "Lukket møde" part of the agenda (after ``first``)?"""
+    flags = [False] * len(lines)
+    marks = [(i, bool(_CLOSED_SECTION.match(line.strip())))
+             for i in range(first, len(lines))
+             if (line := lines[i]) and len(line) <= 40 and line.lstrip()[:1] in "LlÅåFf"
+             and (_CLOSED_SECTION.match(line.strip()) or _OPEN_SECTION.match(line.strip()))]
+    for n, (i, closed) in enumerate(marks):
+        if closed:
+            end = marks[n + 1][0] if n + 1 < len(marks) else len(lines)
+            flags[i:end] = [True] * (end - i)
+    return flags
+
+
+def _items_from_headings(lines: list[str], headings: list[Heading]) -> tuple[
+        list[Item], list[tuple[str, str | None]], int]:
+    body_headings = [h for h in headings if not h.toc_only]
+    starts = [h.start for h in headings]
+    header_end = min(starts)
+    toc_closed = _closed_sections(lines, header_end)
+    body_closed = _closed_sections(lines, body_headings[0].start) if body_headings else toc_closed
+    ends = {id(h): end for h, end in zip(
+        body_headings, [h.start for h in body_headings[1:]] + [len(lines)], strict=True)}
+    journal = _journal_above(lines, header_end)
+    items: list[Item] = []
+    sources: list[tuple[str, str | None]] = []
+    for heading in headings:
+        if heading.toc_only:
+            items.append(Item(number=heading.number, title=heading.title,
+                              closed=heading.closed_kw or toc_closed[heading.start]
+                              or bool(_CLOSED_TITLE.search(heading.title))))
+            continue
+        body = lines[heading.index + 1: ends[id(heading)]]
+        carried, journal = journal, {}
+        if carried is not None:
+            body, journal = _split_journal_below(body)
+        item, found = _build_item(heading, heading.title, heading.number, body, carried or {})
+        item.closed = item.closed or body_closed[heading.start]
+        if item.closed:
+            item = _closed_copy(item)
+        items.append(item)
+        sources.extend(found)
+    return items, sources, header_end
+
+
+def _closed_copy(item: Item) -> Item:
+    return Item(number=item.number, title=item.title, closed=True, case_number=item.case_number)
+
+
+def _journal_above(lines: list[str], header_end: int) -> dict[str, str] | None:
+    """Some layouts print a KLE journal number on the line above each heading: the first one's
+    refs, or None when the layout does not."""
+    j = header_end - 1
+    while j >= 0 and not lines[j].strip():
+        j -= 1
+    if j >= 0 and _JOURNAL_ABOVE.match(lines[j].strip()):
+        return refs_in_line(lines[j].strip())
+    return None
+
+
+def _split_journal_below(body: list[str]) -> tuple[list[str], dict[str, str]]:
+    k = len(body) - 1
+    while k >= 0 and not body[k].strip():
+        k -= 1
+    if k >= 0 and _JOURNAL_ABOVE.match(body[k].strip()):
+        return body[:k], refs_in_line(body[k].strip())
+    return body, {}
+
+
+def _derived_title(item: Item) -> str:
+    """A name for an item whose page prints no title: its first sentence, else its case."""
+    for text in (item.resume, item.presentation, item.recommendation):
+        first = " ".join(text.split())
+        if first:
+            cut = first.split(". ")[0]
+            return cut if len(cut) <= 80 else cut[:77].rsplit(" ", 1)[0] + " …"
+    if item.case_number:
+        return f"Sag {item.case_number}"
+    return "Punkt uden titel"
+
+
+def _items_from_segments(lines: list[str], segments: list[Segment]) -> tuple[
+        list[Item], list[tuple[str, str | None]]]:
+    items: list[Item] = []
+    sources: list[tuple[str, str | None]] = []
+    for seg in segments:
+        title = clean_title(seg.title) if seg.title else ""
+        item, found = _build_item(None, title, None, lines[seg.body_start:seg.end], {})
+        if not title:
+            item.title = _derived_title(item)
+        items.append(item)
+        sources.extend(found)
+    return items, sources
+
+
+def _open_lines(lines: list[str]) -> list[str]:
+    """The lines outside closed parts: from a line that marks something closed ("Lukket: …",
+    "Fortroligt", "Lukket møde") to an open marker ("Åbent møde") everything is dropped. Where
+    items cannot be told apart, nothing after a closed mark can be known to be open."""
+    out: list[str] = []
+    closed = False
+    for line in lines:
+        low = line.strip().lower()
+        if low and len(low) <= 200:
+            if _CLOSED_SECTION.match(low) or low in _CLOSED_MARKERS or _CLOSED_TITLE.search(low):
+                closed = True
+            elif _OPEN_SECTION.match(low) or low in _MARKERS:
+                closed = False
+                continue
+        out.append("" if closed else line)
+    return out
+
+
+def _passages(lines: list[str], start: int) -> list[Item]:
+    """The open text cut into passages of about ``_PASSAGE_CHARS``, at paragraph ends."""
+    items: list[Item] = []
+    chunk: list[str] = []
+    size = 0
+    for line in _open_lines(lines[start:]) + [""]:
+        chunk.append(line)
+        size += len(line)
+        if not line.strip() and size >= _PASSAGE_CHARS:
+            items.append(_passage(chunk, len(items) + 1))
+            chunk, size = [], 0
+    if any(line.strip() for line in chunk):
+        items.append(_passage(chunk, len(items) + 1))
+    return [item for item in items if item.text]
+
+
+def _passage(chunk: list[str], n: int) -> Item:
+    text = _tidy(chunk)
+    words = text.split()
+    head = " ".join(words[:8])
+    return Item(number=None, title=f"Uddrag {n}: {head} …", text=text)
+
+
+def _minutes_like(lines: list[str]) -> bool:
+    """Text that is minutes or an agenda: a meeting word and a date, or section labels, or case
+    numbers."""
+    text_has_date = any(find_date(line) for line in lines[:60] if line)
+    words = sum(1 for line in lines[:80] if line and _MINUTES_WORDS.search(line))
+    labels = sum(1 for line in lines if line and len(line) <= 120 and (lab := label_of(line))
+                 and lab[0] in _OPENING)
+    return bool((words and text_has_date) or words >= 2 or labels >= 2
+                or (labels and text_has_date))
+
+
+def _items_without_headings(lines: list[str], toc_text: str, source: str) -> tuple[
+        list[Item], list[tuple[str, str | None]], int, str]:
+    segments = case_line_segments(lines, label_of, toc_text, looks_like_title)
+    how = "case numbers"
+    if not segments:
+        segments = label_restart_segments(lines, label_of)
+        how = "section labels"
+    if segments:
+        items, sources = _items_from_segments(lines, segments)
+        return items, sources, segments[0].start, how
+    first = _first_label(lines)
+    if first is not None:
+        title_at = _single_item_title(lines, first)
+        start = title_at if title_at is not None else first
+        body = lines[title_at + 1:] if title_at is not None else lines[first:]
+        title = clean_title(lines[title_at]) if title_at is not None else ""
+        item, found = _build_item(None, title, None, body, {})
+        if not title:
+            item.title = _derived_title(item)
+        return [item], found, start, "single item"
+    if _minutes_like(lines):
+        start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+        passages = _passages(lines, start)
+        if passages:
+            return passages, [], start, "passages"
+    # Not minutes (a letter, a README): no items, no section labels, no meeting date.
+    raise ParseError(f"{source}: no agenda items found")
+
+
+def _toc_only_items(toc_text: list[str], items: list[Item]) -> list[Item]:
+    """Title-only items for the entries of a flattened table of contents that the body does not
+    reach (a transcript cut short, a protocol that prints only its contents)."""
+    keys = [title_key(item.title) for item in items if item.number is not None or not
+            item.title.startswith("Uddrag ")]
+    out: list[Item] = []
+    for line in toc_text:
+        if is_toc_line(line):
+            continue  # dotted leaders: its titles were matched against the headings already
+        for title in flattened_toc_titles(line):
+            key = title_key(title)
+            if not key or any(key in k or k in key for k in keys if k):
+                continue
+            keys.append(key)
+            out.append(Item(number=None, title=title, closed=bool(_CLOSED_TITLE.search(title))))
+    return out
+
+
+def _kind(lines: list[str], header_end: int, items: list[Item]) -> str:
+    """"agenda" when the document calls itself a dagsorden and records no decision."""
+    if any(item.decision for item in items):
+        return MINUTES
+    head = [line for line in lines[:max(header_end, 1)] if line]
+    if any(_MINUTES_WORD.search(line) for line in head):
+        return MINUTES
+    return AGENDA if any(_AGENDA_WORD.search(line) for line in head) else MINUTES
+
+
+def parse_text(text: str, source: str = "<text>", municipality: str | None = None) -> Meeting:
+    """Parse the text of one meeting's minutes; ParseError("<source>: why") if it holds none.
+
+    ``municipality`` is used when the text does not name one.
+    """
+    return read_text(text, source, municipality).meeting
+
+
+def read_text(text: str, source: str = "<text>", municipality: str | None = None) -> Reading:
+    """Parse one document and keep how it was read (for ``referat check``)."""
+    removed: list[tuple[str, str]] = []
+    lines = _clean_lines(text, source, removed)
+    toc: list[str] = []
+    toc_text: list[str] = []
+    after_toc_word = False
+    for line in lines:
+        if not line:
+            continue
+        if is_toc_line(line):
+            toc.extend(title_key(t)[:30] for t in toc_titles(line))
+        low = line.lower()
+        if len(line) > 80 and (after_toc_word or low.startswith("indholdsfortegnelse")):
+            toc_text.append(line)  # a table of contents flattened onto one line
+        after_toc_word = low.rstrip(":") in ("indholdsfortegnelse", "indhold")
+    headings = find_headings(lines, _is_label, [t for t in toc if t])
+    if headings:
+        items, sources, header_end = _items_from_headings(lines, headings)
+        how = "headings"
+    else:
+        items, sources, header_end, how = _items_without_headings(lines, "\n".join(toc_text),
+                                                                  source)
+    if toc_text and not any(h.toc_only for h in headings):
+        items.extend(_toc_only_items(toc_text, items))
+    # A municipality named only in chrome ("… Kommunes hjemmeside") still names it.
+    named = lines + [line for _, line in removed]
+    meeting = _meeting(named, header_end, items, sources, source, municipality)
+    return Reading(meeting=meeting, how=how, removed=removed)
+
+
+def _meeting(lines: list[str], header_end: int, items: list[Item],
+             sources: list[tuple[str, str | None]], source: str,
+             municipality: str | None) -> Meeting:
+    facts = read_header(lines[:header_end])
+    body = facts.body or (sources[-1][0] if sources else None)
+    body = body or _body_from_source(source) or "Ukendt"
+    date = facts.date or next((d for _, d in sources if d), None)
+    if not date and source and not source.startswith("<"):
+        date = find_date(Path(source).name)
+    meeting = Meeting(
+        body=body,
+        date=date,
+        start_time=facts.time,
+        place=facts.place,
+        participants=facts.participants,
+        absent=facts.absent,
+        municipality=municipality_in(lines, header_end) or municipality,
+        kind=_kind(lines, header_end, items),
+        source=source,
+        items=items,
+    )
+    if not date and source and not source.startswith("<"):
+        meeting.undated_key = Path(source).name
+    meeting.content_hash = meeting.compute_hash()
+    return meeting
 
 
 def _body_from_source(source: str) -> str | None:
@@ -643,165 +998,3 @@ def _body_from_source(source: str) -> str | None:
         return None
     name = " ".join(words)
     return name[0].upper() + name[1:]
-
-
-def _split_people(value: str) -> list[str]:
-    parts = re.split(r",|;|\s+og\s+|\s+&\s+", value)
-    return [p.strip(" .") for p in parts if p.strip(" .")]
-
-
-def _parse_header(lines: list[str]) -> dict:
-    out: dict = {"body": None, "date": None, "time": None, "place": "", "participants": []}
-    plain_body: str | None = None
-    plain_dates: list[tuple[str, str]] = []
-    i = 0
-    n = len(lines)
-    while i < n:
-        line = lines[i].strip()
-        i += 1
-        if not line or is_toc_line(line):
-            continue
-        m = _HEADER_LABEL.match(line)
-        if m:
-            label = m.group("label").lower()
-            value = m.group("value").strip()
-            if not value:
-                j = i
-                while j < n and not lines[j].strip():
-                    j += 1
-                if j < n and not _HEADER_LABEL.match(lines[j].strip()):
-                    value = lines[j].strip()
-                    i = j + 1
-            if label in _DATE_LABELS:
-                date = find_date(value)
-                if date and not out["date"]:
-                    out["date"] = date
-                    out["time"] = out["time"] or find_time(value)
-                elif not out["time"]:
-                    out["time"] = find_time(value)
-            elif label in ("mødested", "sted", "lokation"):
-                out["place"] = out["place"] or value
-            elif label in _PEOPLE_LABELS:
-                people = _split_people(value)
-                # Names listed one per line under the label, until a blank line.
-                while i < n and lines[i].strip() and not _HEADER_LABEL.match(lines[i].strip()):
-                    people.extend(_split_people(lines[i]))
-                    i += 1
-                if not out["participants"]:
-                    out["participants"] = people
-            elif label == "udvalg" and value:
-                out["body"] = out["body"] or value
-            continue
-        if out["body"] is None:
-            out["body"] = _body_from_line(line)
-        if plain_body is None and _BODY_LINE.match(line):
-            plain_body = line
-        date = find_date(line)
-        if date:
-            plain_dates.append((date, line))
-    out["body"] = out["body"] or plain_body
-    if not out["date"] and plain_dates:
-        out["date"] = plain_dates[0][0]
-        out["time"] = out["time"] or find_time(plain_dates[0][1])
-    if not out["time"]:
-        for _date, line in plain_dates:
-            out["time"] = find_time(line)
-            if out["time"]:
-                break
-    return out
-
-
-def _single_item_title(lines: list[str]) -> int | None:
-    """Index of the title line of an item published alone (no numbered heading)."""
-    for i, raw in enumerate(lines):
-        line = raw.strip()
-        if not line or len(line) > 200 or is_toc_line(line):
-            continue
-        if _HEADER_LABEL.match(line) or _refs_in_line(line) or label_of(line):
-            continue
-        if _PAGE_HEADER_START.match(line) or find_date(line):
-            continue
-        if line.lower() in _MARKERS:
-            continue
-        if not line[0].isalnum() and line[0] not in "\"'“«":
-            continue
-        return i
-    return None
-
-
-def parse_text(text: str, source: str = "<text>") -> Meeting:
-    """Parse the text of one meeting's minutes; ParseError("<source>: why") if it holds none."""
-    lines = _clean_lines(text, source)
-    toc: list[str] = []
-    for line in lines:
-        if line and is_toc_line(line):
-            toc.extend(title_key(t)[:30] for t in toc_titles(line))
-    headings = find_headings(lines, _is_label, [t for t in toc if t])
-    items: list[Item] = []
-    sources: list[tuple[str, str | None]] = []
-    if headings:
-        header_end = headings[0].start
-        # Some layouts print a KLE journal number on the line above each heading.
-        journal_above = False
-        j = header_end - 1
-        while j >= 0 and not lines[j].strip():
-            j -= 1
-        if j >= 0 and _JOURNAL_ABOVE.match(lines[j].strip()):
-            journal_above = True
-        bounds = [h.start for h in headings[1:]] + [len(lines)]
-        carried: dict[str, str] = {}
-        if journal_above and j >= 0:
-            carried = _refs_in_line(lines[j].strip())
-        for heading, end in zip(headings, bounds, strict=True):
-            body = lines[heading.index + 1: end]
-            next_refs: dict[str, str] = {}
-            if journal_above:
-                k = len(body) - 1
-                while k >= 0 and not body[k].strip():
-                    k -= 1
-                if k >= 0 and _JOURNAL_ABOVE.match(body[k].strip()):
-                    next_refs = _refs_in_line(body[k].strip())
-                    body = body[:k]
-            item, found = _build_item(heading, heading.title, heading.number, body, carried)
-            carried = next_refs
-            items.append(item)
-            sources.extend(found)
-    else:
-        title_at = _single_item_title(lines)
-        has_labels = any(
-            (lab := label_of(line)) and lab[0] in ("decision", "presentation", "recommendation",
-                                                   "resume", "combined")
-            for line in lines
-            if line
-        )
-        if title_at is None or not has_labels:
-            raise ParseError(f"{source}: no agenda items found")
-        header_end = title_at
-
-        item, found = _build_item(None, clean_title(lines[title_at]), None,
-                                  lines[title_at + 1:], {})
-        items.append(item)
-        sources.extend(found)
-
-    header = _parse_header(lines[:header_end])
-    body = header["body"]
-    date = header["date"]
-    if not body and sources:
-        body = sources[-1][0]
-    if not date:
-        date = next((d for _, d in sources if d), None)
-    if not body:
-        body = _body_from_source(source) or "Ukendt"
-    if not date and source:
-        date = find_date(Path(source).name) if not source.startswith("<") else None
-    meeting = Meeting(
-        body=body,
-        date=date,
-        start_time=header["time"],
-        place=header["place"],
-        participants=header["participants"],
-        source=source,
-        items=items,
-    )
-    meeting.content_hash = meeting.compute_hash()
-    return meeting

@@ -51,9 +51,19 @@ class Item:
     text: str = ""
 
 
+MINUTES = "minutes"
+AGENDA = "agenda"
+
+
 @dataclass
 class Meeting:
-    """One meeting: its header and agenda items, as parsed from one file."""
+    """One meeting: its header and agenda items, as parsed from one file.
+
+    ``kind`` is ``"minutes"`` (decisions taken) or ``"agenda"`` (a dagsorden published before
+    the meeting: its items have no decision yet). ``absent`` lists the members noted as absent
+    ("Fraværende", "Afbud"). ``municipality`` is the municipality's name ("Køge"), from the text
+    or given at ingest; None when neither says.
+    """
 
     body: str
     date: str | None
@@ -63,22 +73,35 @@ class Meeting:
     source: str = ""
     content_hash: str = ""
     items: list[Item] = field(default_factory=list)
+    municipality: str | None = None
+    absent: list[str] = field(default_factory=list)
+    kind: str = MINUTES
+    # For minutes whose text gives no date: the file's name, so two undated meetings of one
+    # body stay two meetings (and the same file read again still replaces its meeting).
+    undated_key: str = ""
 
     @property
     def meeting_id(self) -> str:
-        """A meeting is identified by its body and date (a re-published file replaces it)."""
-        return meeting_id(self.body, self.date)
+        """A meeting is identified by municipality, body and date (a re-published file
+        replaces it); the same body name in two municipalities is two meetings."""
+        date = self.date or (f"undated:{self.undated_key}" if self.undated_key else None)
+        return meeting_id(self.body, date, self.municipality)
 
     def compute_hash(self) -> str:
         """A fingerprint of what was parsed (not of the file's bytes).
 
         The same minutes ingested from a text file, a PDF or a Word file hash alike, so only a real
-        change in content counts as an update.
+        change in content counts as an update. Built from the fields directly: a deep copy of
+        every item (``dataclasses.asdict``) cost more than parsing them.
         """
-        data = dataclasses.asdict(self)
-        del data["source"], data["content_hash"]
-        blob = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        return hashlib.sha256(blob).hexdigest()
+        digest = hashlib.sha256()
+        head = [self.body, self.date, self.start_time, self.place, self.participants,
+                self.municipality, self.absent, self.kind]
+        digest.update(json.dumps(head, ensure_ascii=False).encode("utf-8"))
+        for item in self.items:
+            digest.update(json.dumps(list(vars(item).values()), ensure_ascii=False)
+                          .encode("utf-8"))
+        return digest.hexdigest()
 
     def records(self) -> list[ItemRecord]:
         """The flat item records the store keeps for this meeting, in agenda order."""
@@ -91,14 +114,20 @@ class Meeting:
         names = [f.name for f in dataclasses.fields(self) if f.name != "items"]
         data = {name: getattr(self, name) for name in names}
         data["participants"] = list(self.participants)
+        data["absent"] = list(self.absent)
         data["meeting_id"] = self.meeting_id
         data["item_count"] = len(self.items)
         return data
 
 
-def meeting_id(body: str, date: str | None) -> str:
-    """The key of a meeting: ``"Direktionen|2023-02-20"``."""
-    return f"{body}|{date or 'undated'}"
+def meeting_id(body: str, date: str | None, municipality: str | None = None) -> str:
+    """The key of a meeting: ``"Kalundborg|Direktionen|2023-02-20"``.
+
+    Without a municipality the key is ``"Direktionen|2023-02-20"``, as stores written before
+    municipalities were read keep it.
+    """
+    key = f"{body}|{date or 'undated'}"
+    return f"{municipality}|{key}" if municipality else key
 
 
 @dataclass
@@ -124,6 +153,13 @@ class ItemRecord:
     text: str
     source: str
     start_time: str | None = None
+    municipality: str | None = None
+    kind: str = MINUTES  # the meeting's kind: "agenda" means no decision has been made yet
+
+    @property
+    def decision_pending(self) -> bool:
+        """True for an item of an agenda: the board has not decided it yet."""
+        return self.kind == AGENDA and not self.decision
 
     def public(self) -> ItemRecord:
         """The record as any surface may show it: a closed item with every content field
@@ -149,6 +185,8 @@ class ItemRecord:
     def _from_item(cls, meeting: Meeting, item: Item) -> ItemRecord:
         return cls(
             meeting_id=meeting.meeting_id,
+            municipality=meeting.municipality,
+            kind=meeting.kind,
             body=meeting.body,
             date=meeting.date,
             start_time=meeting.start_time,
@@ -196,6 +234,9 @@ class MeetingRecord:
     content_hash: str
     item_count: int
     ingested_at: str = ""
+    municipality: str | None = None
+    absent: list[str] = field(default_factory=list)
+    kind: str = MINUTES
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> MeetingRecord:

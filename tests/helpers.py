@@ -97,7 +97,7 @@ def minutes_text(day: int, month_name: str = "marts", month: int = 3) -> str:
 
 def meeting_id(day: int, month: int = 3) -> str:
     """The id of the meeting :func:`minutes_text` describes."""
-    return f"Direktionen|2023-{month:02d}-{day:02d}"
+    return f"Kalundborg|Direktionen|2023-{month:02d}-{day:02d}"
 
 
 # -- Slack ------------------------------------------------------------------------------------

@@ -168,7 +168,8 @@ def test_samples_ingest_twice_second_run_changes_nothing(tmp_path: Path) -> None
     first = ingest_paths(Store(db_path), [SAMPLES])
     assert first.skipped == []
     assert first.files == 2
-    assert sorted(first.report.added) == ["Direktionen|2016-02-29", "Direktionen|2023-02-20"]
+    assert sorted(first.report.added) == ["Kalundborg|Direktionen|2016-02-29",
+                                         "Kalundborg|Direktionen|2023-02-20"]
     assert first.report.items_added == 17
     before = db_path.read_bytes()
 
@@ -199,8 +200,8 @@ def test_changed_decision_in_a_copy_updates_that_meeting(tmp_path: Path) -> None
     copy.write_text(text.replace("Taget til efterretning.", "Godkendt med bemærkninger.", 1),
                     encoding="utf-8")
     summary = ingest_paths(store, [folder])
-    assert summary.report.updated == ["Direktionen|2023-02-20"]
-    assert summary.report.unchanged == ["Direktionen|2016-02-29"]
+    assert summary.report.updated == ["Kalundborg|Direktionen|2023-02-20"]
+    assert summary.report.unchanged == ["Kalundborg|Direktionen|2016-02-29"]
     assert len(store.items()) == count
     item = next(i for i in store.items() if i.case_number == "23-001310")
     assert item.decision == "Godkendt med bemærkninger."
@@ -228,5 +229,5 @@ def test_same_minutes_under_two_names(tmp_path: Path) -> None:
     shutil.copy(SAMPLE_2016, tmp_path / "a.txt")
     shutil.copy(SAMPLE_2016, tmp_path / "b.txt")
     summary = ingest_paths(Store(None), [tmp_path])
-    assert summary.report.added == ["Direktionen|2016-02-29"]
+    assert summary.report.added == ["Kalundborg|Direktionen|2016-02-29"]
     assert [path for path, _ in summary.skipped] == [str(tmp_path / "a.txt")]

@@ -178,7 +178,7 @@ def test_app_home_shows_latest_decisions(base_url: str, slack_stub: SlackStub) -
 
 
 def test_other_match_button_opens_the_item(base_url: str, slack_stub: SlackStub) -> None:
-    click(base_url, slack_stub, "open_item_2", "Direktionen|2016-02-29#2")
+    click(base_url, slack_stub, "open_item_2", "Kalundborg|Direktionen|2016-02-29#2")
     [card] = slack_stub.wait_for("response_url")
     assert card["response_type"] == "ephemeral" and card["replace_original"] is False
     assert "Kommunikationsstrategi" in rendered(card) and "326-2015-47221" in rendered(card)
