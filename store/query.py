@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from store.casenum import case_candidates
 from store.glossary import translate
 from store.parse_dates import DA_MONTHS, MONTHS
-from store.text import normalise, stem, tokenise
+from store.text import normalise, rarity, stem, tokenise
 
 
 def _words(text: str) -> list[str]:
@@ -121,6 +121,7 @@ class Concept:
     alternatives: list[list[str]]
     optional: bool = False
     translated: bool = False
+    rarity: float = 1.0
 
 
 @dataclass
@@ -249,6 +250,7 @@ def parse_query(question: str, bodies: Iterable[str] = ()) -> Query:
     for raw, _explicit in query.cases:
         rest = rest.replace(raw, " ", 1)
     words = tokenise(rest)
+    names = _names(question)
     if any(w in LATEST for w in words):
         query.latest = True
         words = [w for w in words if w not in LATEST and w not in MEETING_WORDS]
@@ -267,14 +269,15 @@ def parse_query(question: str, bodies: Iterable[str] = ()) -> Query:
                 if alternatives:
                     generic = source in _EN_GENERIC_N or all(
                         len(a) == 1 and a[0] in _GENERIC_STEMS for a in alternatives)
+                    # Glossary entries are topic vocabulary ("museum"): absent, they still veto.
                     query.concepts.append(Concept(source, alternatives, optional=generic,
                                                   translated=True))
             elif source not in _DA_STOP_N:
-                query.concepts.append(_word_concept(source))
+                query.concepts.append(_word_concept(source, names))
     else:
         for w in words:
             if w not in _DA_STOP_N:
-                query.concepts.append(_word_concept(w))
+                query.concepts.append(_word_concept(w, names))
 
     # A body present in the store, named in the question, filters to that body (inflected:
     # "økonomiudvalgets", "byrådet"; or translated: "finance committee"). Its words stay as
@@ -291,7 +294,22 @@ def parse_query(question: str, bodies: Iterable[str] = ()) -> Query:
     return query
 
 
-def _word_concept(word: str) -> Concept:
+def _word_concept(word: str, names: frozenset[str] = frozenset()) -> Concept:
     # Numbers that are not case numbers or years ("25 mio.") may help ranking, never decide it.
     term = stem(word)
-    return Concept(word, [[term]], optional=word.isdigit() or term in _GENERIC_STEMS)
+    weight = 1.0 if word in names or word.isdigit() else rarity(word)
+    return Concept(word, [[term]], optional=word.isdigit() or term in _GENERIC_STEMS,
+                   rarity=weight)
+
+
+_CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-ZÆØÅ][\w-]+)")
+
+
+def _names(question: str) -> frozenset[str]:
+    """Capitalised words inside a sentence: names, which keep their full weight when absent.
+
+    >>> sorted(_names("Hvad med Kattegat og Køge? Budget"))
+    ['kattegat', 'koege']
+    """
+    text = question.strip()
+    return frozenset(t for m in _CAPITALISED.finditer(text) for t in tokenise(m.group(1)))

@@ -28,6 +28,7 @@ from store.casenum import case_key, find_case_numbers, index_keys, typo_variants
 from store.db import Store
 from store.parse_dates import DA_MONTHS, EN_MONTHS
 from store.query import Concept, Query, parse_query
+from store.question import clean_question
 from store.records import ItemRecord, MeetingRecord
 from store.text import split_compound, stem, terms
 
@@ -371,9 +372,10 @@ class Searcher:
         better match from another meeting can push it out of ``limit``.
         """
         idx = self.index()
-        query = parse_query(question, idx.bodies)
+        cleaned = clean_question(question)
+        query = parse_query(cleaned, idx.bodies)
         result = SearchResult(question=question, lang=query.lang)
-        if not question.strip():
+        if not cleaned.strip():
             result.hint = _hint(query.lang, "empty")
             return result
         scope = None
@@ -609,7 +611,9 @@ def _plan(idx: _Index, concept: Concept) -> _Plan:
             known = True
         size += sum(i.size for i in infos)
     if not known:
-        weight = idx.idf_unknown
+        # An absent everyday word ("holdes", "request") must not veto an answer; a name or a rare
+        # word still does (see :func:`store.text.rarity`).
+        weight = idx.idf_unknown * concept.rarity
     return _Plan(concept, alternatives, weight, known, size)
 
 
