@@ -56,6 +56,10 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     if used == 0:
         print("referat: no minutes ingested", file=sys.stderr)
         return EXIT_ERROR
+    from store.semantic import embed_store
+
+    # Meaning search needs each item's vector; the items are searchable by words meanwhile.
+    embed_store(store, lambda line: print(line, file=sys.stderr, flush=True))
     return EXIT_OK
 
 

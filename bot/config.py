@@ -63,6 +63,10 @@ class Settings:
     notify_channel: str = ""
     notify_digest: str = "off"
     log_level: str = "INFO"
+    # Meaning search (store/semantic.py reads the same variables from the environment, which
+    # load_settings fills from .env, so the store needs no settings object).
+    semantic: bool = True
+    semantic_threads: int = 1
 
     @property
     def slack_enabled(self) -> bool:
@@ -100,6 +104,9 @@ class Settings:
             notify_channel=env.get("NOTIFY_CHANNEL", "").strip(),
             notify_digest=digest,
             log_level=env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            semantic=env.get("REFERAT_SEMANTIC", "on").strip().lower() not in {"off", "0",
+                                                                                "false", "no"},
+            semantic_threads=_int(env, "REFERAT_SEMANTIC_THREADS", 1),
         )
 
 

@@ -120,7 +120,7 @@ class BotContext:
         return cls(
             settings=settings,
             store=store,
-            searcher=Searcher(store),
+            searcher=Searcher(store, embed_in_background=True),
             client=client,
             bot_user_id=None,
         )

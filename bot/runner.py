@@ -97,7 +97,7 @@ def _run_console(settings: Settings) -> None:
 
     from .console import chat
 
-    chat(Searcher(Store(settings.db_path)), sys.stdin, sys.stdout)
+    chat(Searcher(Store(settings.db_path), embed_in_background=True), sys.stdin, sys.stdout)
 
 
 def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:

@@ -20,10 +20,12 @@ import threading
 from array import array
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from store import semantic
 from store.casenum import case_key, find_case_numbers, index_keys, typo_variants
 from store.db import Store
 from store.parse_dates import DA_MONTHS, EN_MONTHS
@@ -57,6 +59,13 @@ MAX_EXPANSIONS = 40
 # Postings longer than this are worth scoring on candidates only (see Searcher._score).
 DEFER_SIZE = 2000
 CASE_LIMIT = 20
+# Semantic rescue (see Searcher._rescue): an item the words alone do not carry over the bar is
+# still an answer when it is among the model's nearest items and the words back it.
+SEM_TOP = 3  # the item is among the model's nearest this many items
+SEM_COVERAGE = 0.45  # ... and matches this share of the question's weight
+SEM_COVERAGE_NEAREST = 0.25  # or is the clearly nearest item and matches this share
+SEM_Z_NEAREST = 3.0  # "clearly": this many standard deviations above the mean similarity
+SEM_GAP_NEAREST = 0.01  # and this far ahead of the second nearest
 
 
 @dataclass
@@ -166,6 +175,19 @@ class _Index:
             self.meeting_docs.setdefault(r.meeting_id, []).append(d)
         self._info_cache: dict[tuple[str, bool], _TermInfo] = {}
         self._map_cache: dict[str, dict[int, float]] = {}
+        self._sem_keys: list[str] | None = None
+        self._sem_count = -1
+        self._sem: tuple[Any, Any] | None = None
+
+    def semantic_rows(self, vectors: semantic.VectorStore) -> tuple[Any, Any]:
+        """Item vectors in doc order and a mask of which items have one (refreshed as the
+        background backfill adds vectors)."""
+        if self._sem_keys is None:
+            self._sem_keys = [semantic.content_key(r) for r in self.records]
+        if self._sem is None or self._sem_count != len(vectors):
+            self._sem_count = len(vectors)
+            self._sem = vectors.matrix_for(self._sem_keys)
+        return self._sem
 
     def idf_for(self, df: float) -> float:
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
@@ -339,11 +361,34 @@ class Searcher:
     ...                                                              # doctest: +SKIP
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, embed_in_background: bool = False) -> None:
         self.store = store
         self._lock = threading.Lock()
         self._revision: int | None = None
         self._index: _Index | None = None
+        self._embed = embed_in_background
+        self._vectors: semantic.VectorStore | None = None
+        self._backfill: semantic.Backfill | None = None
+
+    # -- semantic vectors ----------------------------------------------------------------
+
+    def vectors(self) -> semantic.VectorStore | None:
+        """The item vectors beside the store, or None when semantic search is unavailable."""
+        if semantic.model() is None:
+            return None
+        # Reloaded when another process (an ingest) has written vectors since.
+        self._vectors = semantic.vectors_for(self.store)
+        return self._vectors
+
+    def start_backfill(self) -> semantic.Backfill | None:
+        """Embed the items that lack a vector, in a background thread (None without a model)."""
+        vectors = self.vectors()
+        if vectors is None:
+            return None
+        if self._backfill is None:
+            self._backfill = semantic.Backfill(self.store.items, vectors)
+        self._backfill.request()
+        return self._backfill
 
     # -- index lifecycle ---------------------------------------------------------------
 
@@ -355,6 +400,8 @@ class Searcher:
             if self._index is None or revision != self._revision:
                 self._index = _Index(self.store.items())
                 self._revision = revision
+                if self._embed:
+                    threading.Thread(target=self.start_backfill, daemon=True).start()
                 # The index and the records are millions of long-lived objects; leaving them to
                 # the cyclic garbage collector makes random questions pause for 100+ ms.
                 gc.freeze()
@@ -482,6 +529,8 @@ class Searcher:
         scored = self._score(idx, query, allowed)
         good = [s for s in scored if s.coverage >= MIN_COVERAGE and s.specific]
         if not good:
+            good = self._rescue(idx, query, scored)
+        if not good:
             result.hint = _hint(query.lang, "words")
             return
         if query.has_date:
@@ -508,6 +557,52 @@ class Searcher:
             good = strong + rest
         result.hits = [Hit(idx.records[s.doc], round(s.score, 4), "keyword")
                        for s in good[:limit]]
+
+    def _similarities(self, idx: _Index, query: Query) -> Any | None:
+        """Cosine similarity of the question to every item (-1 where an item has no vector)."""
+        vectors = self.vectors()
+        if vectors is None:
+            return None
+        matrix, mask = idx.semantic_rows(vectors)
+        if not mask.any():
+            return None
+        q = semantic.embed_question(semantic.question_text(query.text))
+        if q is None:
+            return None
+        sims = matrix @ q
+        sims[~mask] = -1.0
+        return sims
+
+    def _rescue(self, idx: _Index, query: Query, scored: list[_Scored]) -> list[_Scored]:
+        """Items the words partly match and the model puts nearest to the question.
+
+        The model never answers alone (its similarities do not separate unanswerable questions
+        from answerable ones): an item needs a specific lexical match and a share of the
+        question's weight, less when the model singles it out clearly.
+        """
+        candidates = {s.doc: s for s in scored
+                      if s.specific and s.coverage >= SEM_COVERAGE_NEAREST}
+        if not candidates:
+            return []
+        sims = self._similarities(idx, query)
+        if sims is None:
+            return []
+        known = sims[sims > -1.0]
+        if len(known) < SEM_TOP + 1:
+            return []
+        top = sims.argsort()[::-1][:SEM_TOP]
+        spread = float(known.std()) or 1e-6
+        z = (float(sims[top[0]]) - float(known.mean())) / spread
+        gap = float(sims[top[0]] - sims[top[1]])
+        out: list[_Scored] = []
+        for rank, d in enumerate(top):
+            s = candidates.get(int(d))
+            if s is None:
+                continue
+            clear = rank == 0 and z >= SEM_Z_NEAREST and gap >= SEM_GAP_NEAREST
+            if s.coverage >= SEM_COVERAGE or clear:
+                out.append(_Scored(s.doc, s.score * (1.0 - 0.1 * rank), s.coverage, True))
+        return out
 
     def _body_docs(self, idx: _Index, query: Query) -> set[int] | None:
         if not query.bodies:

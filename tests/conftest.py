@@ -34,6 +34,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in list(os.environ):
         if name.startswith(_ENV_PREFIXES):
             monkeypatch.delenv(name, raising=False)
+    # Embedding costs tens of milliseconds an item: tests that need meaning search turn it on
+    # for a small corpus (tests/test_semantic.py); every other test searches by words.
+    monkeypatch.setenv("REFERAT_SEMANTIC", "off")
 
 
 @pytest.fixture(scope="session")
