@@ -229,7 +229,8 @@ def answer_blocks(result: SearchResult) -> list[dict]:
     """The answer card: best item (decision first), other matches as buttons, feedback buttons."""
     lang = result.lang
     blocks: list[dict] = []
-    if not result.hits:
+    if not result.hits or result.kind != "items" or result.focus:
+        # No match, listings, meeting facts, help and follow-up fields: the shared text answer.
         blocks.extend(section_blocks(escape_mrkdwn(answer_text(result))))
         return blocks
     top = result.hits[0].record

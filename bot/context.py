@@ -21,6 +21,7 @@ from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from store.db import Store
+from store.followup import Conversations
 from store.search import Searcher
 
 from .config import Settings
@@ -107,6 +108,8 @@ class BotContext:
     bot_user_id: str | None
     events_seen: RecentKeys = field(default_factory=lambda: RecentKeys(ttl=3600.0))
     inline_seen: RecentKeys = field(default_factory=lambda: RecentKeys(ttl=7 * 24 * 3600.0))
+    # The last answer per thread or DM, so follow-ups ("og den forrige?") build on it.
+    threads: Conversations = field(default_factory=Conversations)
 
     @classmethod
     def create(cls, settings: Settings, store: Store | None = None) -> BotContext:

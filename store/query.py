@@ -38,6 +38,7 @@ DA_STOP = frozenset(_words(
     møde mødet møder møderne punkt punktet referat referatet dagsorden dagsordenen
     udfald udfaldet resultat resultatet konklusion konklusionen nyt nyeste detaljer oplysninger
     spørgsmål fortælle finde vide se ang angår hvordan går gik besked svar aktuelle
+    holdt afholdt holdes afholdes
     """)
 )
 EN_STOP = frozenset(_words(
@@ -51,7 +52,7 @@ EN_STOP = frozenset(_words(
     minutes agenda item items outcome result results conclusion concluded details detail info
     information issue issues matter question thing things something find look see want need
     summary summarise summarize current currently recently point points re happening
-    anything everything ever decisions decided
+    anything everything ever decisions decided held
     along among around across also already always another around because before
     behind below beside between beyond during each either else every here however just
     many much near nearby next only other others own per same several since still such
@@ -82,6 +83,8 @@ _DA_STOP_N = frozenset(normalise(w) for w in DA_STOP)
 _EN_STOP_N = frozenset(normalise(w) for w in EN_STOP)
 # Words that say "the newest meeting" rather than a topic.
 LATEST = frozenset({"seneste", "sidste", "nyeste", "latest", "last", "recent", "newest", "most"})
+# Words that say "the meeting before the newest".
+PREVIOUS = frozenset({"forrige", "foregaaende", "previous", "preceding"})
 MEETING_WORDS = frozenset({"moede", "moedet", "meeting", "referat", "referatet", "minutes"})
 # Words that are stop words in one language but content or noise in the other: not evidence.
 _AMBIGUOUS = frozenset({"i", "by", "for", "under", "over", "man", "hand", "to", "fra", "om", "a",
@@ -136,8 +139,17 @@ class Query:
     month: int | None = None
     day: int | None = None
     latest: bool = False
+    previous: bool = False
     bodies: list[str] = field(default_factory=list)
+    municipalities: list[str] = field(default_factory=list)
     date_words: list[str] = field(default_factory=list)
+    fact: str | None = None
+
+    @property
+    def has_filter(self) -> bool:
+        """A period, body, municipality or "latest"/"previous" narrows the meetings."""
+        return bool(self.has_date or self.latest or self.previous or self.bodies
+                    or self.municipalities)
 
     @property
     def has_date(self) -> bool:
@@ -236,8 +248,12 @@ def _body_key(body: str) -> frozenset[str]:
     return frozenset(stem(t) for t in tokenise(body) if t not in _DA_STOP_N and len(t) > 1)
 
 
-def parse_query(question: str, bodies: Iterable[str] = ()) -> Query:
-    """Parse a question; ``bodies`` are the names of the bodies present in the store.
+def parse_query(question: str, bodies: Iterable[str] = (),
+                municipalities: Iterable[str] = (), facts: bool = True) -> Query:
+    """Parse a question; ``bodies`` and ``municipalities`` are the names present in the store.
+
+    ``facts`` recognises questions about the meeting itself ("hvor blev mødet holdt?"); see
+    :func:`meeting_fact`.
 
     >>> q = parse_query("kommunikationsstrategi 2016")
     >>> q.year, [c.alternatives for c in q.concepts]
@@ -249,11 +265,16 @@ def parse_query(question: str, bodies: Iterable[str] = ()) -> Query:
     query.cases = case_candidates(rest)
     for raw, _explicit in query.cases:
         rest = rest.replace(raw, " ", 1)
+    if facts:
+        query.fact, rest = meeting_fact(rest)
     words = tokenise(rest)
     names = _names(question)
     if any(w in LATEST for w in words):
         query.latest = True
         words = [w for w in words if w not in LATEST and w not in MEETING_WORDS]
+    if any(w in PREVIOUS for w in words):
+        query.previous = True
+        words = [w for w in words if w not in PREVIOUS and w not in MEETING_WORDS]
 
     if lang == "en":
         groups = translate(words)
@@ -279,19 +300,67 @@ def parse_query(question: str, bodies: Iterable[str] = ()) -> Query:
             if w not in _DA_STOP_N:
                 query.concepts.append(_word_concept(w, names))
 
-    # A body present in the store, named in the question, filters to that body (inflected:
-    # "økonomiudvalgets", "byrådet"; or translated: "finance committee"). Its words stay as
-    # optional terms: "sager på vej til Direktionen" is also a title.
-    if bodies:
-        stems = {t for c in query.concepts for alt in c.alternatives for t in alt}
-        for body in bodies:
-            key = _body_key(body)
-            if key and key <= stems:
-                query.bodies.append(body)
-                for c in query.concepts:
-                    if any(set(alt) <= key for alt in c.alternatives):
-                        c.optional = True
+    # A body or municipality present in the store, named in the question, filters to it
+    # (inflected: "økonomiudvalgets", "byrådet", "Køges"; or translated: "finance committee").
+    # Its words stay as optional terms: "sager på vej til Direktionen" is also a title.
+    query.bodies = _named(query, bodies)
+    query.municipalities = _named(query, municipalities)
     return query
+
+
+def _named(query: Query, names: Iterable[str]) -> list[str]:
+    """The names whose words all occur in the question; their concepts become optional."""
+    stems = {t for c in query.concepts for alt in c.alternatives for t in alt}
+    found = []
+    for name in names:
+        key = _body_key(name)
+        if key and key <= stems:
+            found.append(name)
+            for c in query.concepts:
+                if any(set(alt) <= key for alt in c.alternatives):
+                    c.optional = True
+    return found
+
+
+# Questions about the meeting itself rather than an item: where and when it was held, who took
+# part, who was absent. Each pattern is removed from the question once recognised.
+_FACTS: list[tuple[str, re.Pattern[str]]] = [
+    ("absent", re.compile(r"(?i)\b(?:hvem\s+(?:var|er|blev)\s+)?(?:fraværende|fraværet|fravær|"
+                          r"meldt\s+afbud|afbud|hvem\s+manglede|who\s+(?:was|were)\s+"
+                          r"(?:absent|missing|not\s+there)|absent|absentees|apologies)\b")),
+    ("participants", re.compile(r"(?i)\b(?:hvem\s+(?:deltog|deltager|var\s+til\s+stede|"
+                                r"var\s+med)|deltagere|deltagerne|fremmødte|"
+                                r"who\s+(?:attended|took\s+part|participated|was\s+there|"
+                                r"were\s+there)|participants|attendees|attendance)\b")),
+    ("place", re.compile(r"(?i)\b(?:hvor\s+(?:blev|bliver|var|er|skal)\s+(?:\w+\s+){0,2}?"
+                         r"(?:mødet|møderne|mødet\s+holdt|mødet\s+afholdt)"
+                         r"(?:\s+(?:holdt|afholdt))?|hvor\s+(?:blev|bliver)\s+(?:\w+\s+){0,4}?"
+                         r"(?:holdt|afholdt)|hvor\s+(?:holdes|afholdes|mødes|mødtes|foregik|"
+                         r"foregår)|mødested(?:et)?|mødelokale(?:t)?|hvilket\s+lokale|"
+                         r"where\s+(?:was|is|were|will)\s+(?:\w+\s+){0,3}?(?:held|meeting|"
+                         r"meet)|venue)\b")),
+    ("time", re.compile(r"(?i)\b(?:hvornår\s+(?:blev|var|er|bliver|starter|startede|begyndte)"
+                        r"\s+(?:mødet|møde)(?:\s+(?:holdt|afholdt))?|hvad\s+tid\s+(?:var|er|"
+                        r"starter|startede)\s+mødet|when\s+(?:was|is|did)\s+the\s+meeting"
+                        r"(?:\s+(?:held|start))?|what\s+time)\b")),
+]
+
+
+def meeting_fact(text: str) -> tuple[str | None, str]:
+    """The meeting fact a question asks for, and the question without the words asking it.
+
+    >>> meeting_fact("hvor blev mødet holdt?")
+    ('place', '?')
+    >>> meeting_fact("Køge Byråd: hvem var fraværende?")[0], meeting_fact("who attended?")[0]
+    ('absent', 'participants')
+    >>> meeting_fact("hvor mange ansøgninger kom der?")
+    (None, 'hvor mange ansøgninger kom der?')
+    """
+    for fact, pattern in _FACTS:
+        m = pattern.search(text)
+        if m:
+            return fact, (text[: m.start()] + " " + text[m.end():]).strip()
+    return None, text
 
 
 def _word_concept(word: str, names: frozenset[str] = frozenset()) -> Concept:

@@ -134,3 +134,14 @@ def is_help(text: str) -> bool:
         return True
     cleaned = clean_question(text).lower().strip(" ?!.")
     return not cleaned or cleaned in HELP_PHRASES
+
+
+_EN_HELP_WORDS = frozenset({"help", "what", "how", "hi", "hey", "hello", "usage", "instructions",
+                            "commands", "can", "you", "morning", "thanks"})
+
+
+def help_language(text: str) -> str:
+    """The language to give help in: English when the request is worded in English."""
+    words = re.findall(r"[a-zæøå]+", strip_markup(text).lower())
+    return "en" if words and all(w in _EN_HELP_WORDS or w == "do" or w == "i" for w in words) \
+        else "da"

@@ -63,6 +63,8 @@ class Meeting:
     source: str = ""
     content_hash: str = ""
     items: list[Item] = field(default_factory=list)
+    municipality: str | None = None
+    absent: list[str] = field(default_factory=list)
 
     @property
     def meeting_id(self) -> str:
@@ -91,6 +93,7 @@ class Meeting:
         names = [f.name for f in dataclasses.fields(self) if f.name != "items"]
         data = {name: getattr(self, name) for name in names}
         data["participants"] = list(self.participants)
+        data["absent"] = list(self.absent)
         data["meeting_id"] = self.meeting_id
         data["item_count"] = len(self.items)
         return data
@@ -124,11 +127,13 @@ class ItemRecord:
     text: str
     source: str
     start_time: str | None = None
+    municipality: str | None = None
 
     @classmethod
     def from_item(cls, meeting: Meeting, item: Item) -> ItemRecord:
         return cls(
             meeting_id=meeting.meeting_id,
+            municipality=meeting.municipality,
             body=meeting.body,
             date=meeting.date,
             start_time=meeting.start_time,
@@ -176,6 +181,8 @@ class MeetingRecord:
     content_hash: str
     item_count: int
     ingested_at: str = ""
+    municipality: str | None = None
+    absent: list[str] = field(default_factory=list)
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> MeetingRecord:

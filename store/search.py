@@ -28,9 +28,10 @@ from rapidfuzz.distance import OSA
 from store import semantic
 from store.casenum import case_key, find_case_numbers, index_keys, typo_variants
 from store.db import Store
+from store.followup import Resolution, resolve
 from store.parse_dates import DA_MONTHS, EN_MONTHS
-from store.query import Concept, Query, parse_query
-from store.question import clean_question
+from store.query import Concept, Query, detect_language, parse_query
+from store.question import clean_question, help_language, is_help
 from store.records import ItemRecord, MeetingRecord
 from store.text import split_compound, stem, terms
 
@@ -59,6 +60,7 @@ MAX_EXPANSIONS = 40
 # Postings longer than this are worth scoring on candidates only (see Searcher._score).
 DEFER_SIZE = 2000
 CASE_LIMIT = 20
+LISTED_MEETINGS = 5  # meetings shown in a listing ("i 2016", "Direktionen"); the rest counted
 # Semantic rescue (see Searcher._rescue): an item the words alone do not carry over the bar is
 # still an answer when it is among the model's nearest items and the words back it.
 SEM_TOP = 3  # the item is among the model's nearest this many items
@@ -86,6 +88,17 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     did_you_mean: bool = False
     hint: str = ""
+    # "items" (an answer about agenda items), "listing" (a period's or body's meetings),
+    # "meeting" (a fact about one meeting: ``fact`` is place, time, participants or absent),
+    # "help". ``meetings`` are the meetings shown, newest first; ``more`` how many were not.
+    kind: str = "items"
+    meetings: list[MeetingRecord] = field(default_factory=list)
+    more: int = 0
+    fact: str = ""
+    # The question as understood (cleaned, follow-ups resolved): what a follow-up builds on.
+    resolved: str = ""
+    focus: str = ""
+    listed: list[ItemRecord] = field(default_factory=list)  # a listing's items, by meeting
 
 
 def _body_text(r: ItemRecord) -> str:
@@ -168,11 +181,15 @@ class _Index:
         for rank, d in enumerate(order):
             self.date_rank[d] = rank
         self.body_docs: dict[str, set[int]] = {}
+        self.municipality_docs: dict[str, set[int]] = {}
         self.meeting_docs: dict[str, list[int]] = {}
         for d in order:
             r = records[d]
             self.body_docs.setdefault(r.body, set()).add(d)
+            if r.municipality:
+                self.municipality_docs.setdefault(r.municipality, set()).add(d)
             self.meeting_docs.setdefault(r.meeting_id, []).append(d)
+        self.municipalities = sorted(self.municipality_docs)
         self._info_cache: dict[tuple[str, bool], _TermInfo] = {}
         self._map_cache: dict[str, dict[int, float]] = {}
         self._sem_keys: list[str] | None = None
@@ -410,30 +427,69 @@ class Searcher:
     # -- public API ----------------------------------------------------------------------
 
     def search(self, question: str, limit: int = 4,
-               meeting_ids: Collection[str] | None = None) -> SearchResult:
+               meeting_ids: Collection[str] | None = None,
+               previous: SearchResult | None = None) -> SearchResult:
         """Find the items a question is about, best first (see the module doc for the rules).
 
+        The question is cleaned of chat noise first (:func:`store.question.clean_question`).
         ``meeting_ids`` restricts the answer to items of those meetings (a follower asking
         "does the new meeting mention my topic?"). The restriction applies before ranking and
         the no-match rules, so an item counts exactly as it would in a full search, and no
-        better match from another meeting can push it out of ``limit``.
+        better match from another meeting can push it out of ``limit``. ``previous`` is the
+        previous answer in the same conversation: a follow-up ("og den forrige?", "what about
+        2016?", "hvad var indstillingen?") is resolved against it (:mod:`store.followup`).
         """
         idx = self.index()
         cleaned = clean_question(question)
-        query = parse_query(cleaned, idx.bodies)
-        result = SearchResult(question=question, lang=query.lang)
+        if is_help(question):
+            return SearchResult(question=question, lang=help_language(question), kind="help")
+        turn = self._resolve(idx, cleaned, previous)
+        query = parse_query(turn.question, idx.bodies, idx.municipalities)
+        if query.fact and (query.cases or any(not c.optional for c in query.concepts)):
+            # A topic or case number with "hvem deltager?" asks about an item, not the meeting.
+            query = parse_query(turn.question, idx.bodies, idx.municipalities, facts=False)
+        result = SearchResult(question=question, lang=query.lang, resolved=turn.question)
+        if turn.followup:
+            result.lang = detect_language(cleaned)  # the follow-up's own language
         if not cleaned.strip():
             result.hint = _hint(query.lang, "empty")
             return result
+        if turn.record is not None:
+            result.hits = [Hit(turn.record, 1.0, "followup")]
+            result.focus = turn.focus
+            return result
+        ids = turn.meeting_ids if turn.meeting_ids is not None else meeting_ids
         scope = None
-        if meeting_ids is not None:
-            scope = {d for m in meeting_ids for d in idx.meeting_docs.get(m, ())}
+        if ids is not None:
+            scope = {d for m in ids for d in idx.meeting_docs.get(m, ())}
+        if query.fact:
+            self._meeting_fact(idx, query, result, scope, previous)
+            return result
         if query.cases:
             handled = self._search_cases(idx, query, result, scope)
             if handled:
                 return result
         self._search_keywords(idx, query, result, limit, scope)
         return result
+
+    def _resolve(self, idx: _Index, cleaned: str, previous: SearchResult | None) -> Resolution:
+        if previous is None or not previous.resolved:
+            return Resolution(cleaned)
+        top = previous.hits[0].record if previous.hits else None
+        if top is None and previous.meetings:
+            m = previous.meetings[0]
+            top = next((idx.records[d] for d in idx.meeting_docs.get(m.meeting_id, ())), None)
+
+        def earlier(body: str, date: str | None) -> list[str]:
+            return [mid for mid, docs in idx.meeting_docs.items()
+                    if idx.records[docs[0]].body == body and date
+                    and (idx.records[docs[0]].date or "") < date]
+
+        def filter_only(text: str) -> bool:
+            q = parse_query(text, idx.bodies, idx.municipalities)
+            return q.has_filter and not any(not c.optional for c in q.concepts)
+
+        return resolve(cleaned, previous.resolved, top, earlier, filter_only)
 
     def lookup_cases(self, text: str) -> list[ItemRecord]:
         """Items whose case number is written in ``text`` (strict forms only), newest first."""
@@ -605,29 +661,93 @@ class Searcher:
         return out
 
     def _body_docs(self, idx: _Index, query: Query) -> set[int] | None:
-        if not query.bodies:
-            return None
-        out: set[int] = set()
-        for body in query.bodies:
-            out |= idx.body_docs.get(body, set())
+        """Items of the bodies and municipalities the question names (None: no such filter)."""
+        out: set[int] | None = None
+        for names, docs in ((query.bodies, idx.body_docs),
+                            (query.municipalities, idx.municipality_docs)):
+            if names:
+                found = set().union(*(docs.get(n, set()) for n in names))
+                out = found if out is None else out & found
+        return out
+
+    def _meetings(self, idx: _Index, query: Query, allowed: set[int] | None) -> list[str]:
+        """Ids of the meetings the question's filters select, newest first."""
+        out = []
+        for mid, docs in idx.meeting_docs.items():  # newest meeting first
+            d = docs[0]
+            if (allowed is None or d in allowed) and query.date_matches(idx.records[d].date):
+                out.append(mid)
+        if query.previous:
+            return out[1:2]
+        if query.latest:
+            return out[:1]
         return out
 
     def _filter_only(self, idx: _Index, query: Query, result: SearchResult,
                      allowed: set[int] | None, limit: int) -> None:
-        """Questions with filters but no topic: "seneste møde", "Direktionen februar 2023"."""
-        if not (query.latest or query.month is not None or query.day is not None):
+        """Questions with filters but no topic: "seneste møde", "i 2016", "Direktionen".
+
+        One meeting is listed with all its items; several are listed newest first, a few
+        items each, with how many more there are.
+        """
+        if not query.has_filter:
             result.hint = _hint(query.lang, "words")
             return
-        items: list[int] = []
-        for docs in idx.meeting_docs.values():  # newest meeting first
-            d = docs[0]
-            if (allowed is None or d in allowed) and query.date_matches(idx.records[d].date):
-                items = sorted(docs, key=lambda d: idx.records[d].item_number or 0)
-                break
-        if not items:
-            result.hint = _hint(query.lang, "date", _date_text(query))
+        meetings = self._meetings(idx, query, allowed)
+        if not meetings:
+            result.hint = _hint(query.lang, "date", _date_text(query)) if query.has_date \
+                else _hint(query.lang, "words")
             return
-        result.hits = [Hit(idx.records[d], 0.0, "keyword") for d in items[: max(limit, 20)]]
+        one = query.latest or query.previous or query.month is not None or query.day is not None
+        if len(meetings) == 1 and one:
+            docs = sorted(idx.meeting_docs[meetings[0]],
+                          key=lambda d: idx.records[d].item_number or 0)
+            result.hits = [Hit(idx.records[d], 0.0, "keyword") for d in docs[: max(limit, 20)]]
+            return
+        # A listing answers no question about an item: its items are shown, not results.
+        shown = meetings[:LISTED_MEETINGS]
+        result.kind = "listing"
+        result.more = len(meetings) - len(shown)
+        result.meetings = [m for m in (self.store.meeting(mid) for mid in shown) if m]
+        for mid in shown:
+            docs = sorted(idx.meeting_docs[mid], key=lambda d: idx.records[d].item_number or 0)
+            result.listed.extend(idx.records[d] for d in docs)
+
+    def _meeting_fact(self, idx: _Index, query: Query, result: SearchResult,
+                      scope: set[int] | None, previous: SearchResult | None) -> None:
+        """Where and when a meeting was held, who took part, who was absent.
+
+        The meeting is the one the question's filters select (the newest if several), else the
+        meeting of the item the question's words or case number find, else the meeting of the
+        previous answer in the conversation, else the newest meeting.
+        """
+        result.kind, result.fact = "meeting", query.fact or ""
+        mid = self._fact_meeting(idx, query, scope, previous)
+        meeting = self.store.meeting(mid) if mid else None
+        if meeting is None:
+            result.kind = "items"
+            result.hint = _hint(query.lang, "words")
+            return
+        result.meetings = [meeting]
+        docs = sorted(idx.meeting_docs.get(mid, ()), key=lambda d: idx.records[d].item_number or 0)
+        result.hits = [Hit(idx.records[d], 0.0, "meeting") for d in docs]
+
+    def _fact_meeting(self, idx: _Index, query: Query, scope: set[int] | None,
+                      previous: SearchResult | None) -> str | None:
+        allowed = self._body_docs(idx, query)
+        if scope is not None:
+            allowed = scope if allowed is None else allowed & scope
+        if any(not c.optional for c in query.concepts) or query.cases:
+            found = SearchResult(question=query.text, lang=query.lang)
+            if not (query.cases and self._search_cases(idx, query, found, scope)):
+                self._search_keywords(idx, query, found, 1, scope)
+            return found.hits[0].record.meeting_id if found.hits else None
+        if query.has_filter:
+            meetings = self._meetings(idx, query, allowed)
+            return meetings[0] if meetings else None
+        if previous is not None and previous.hits:
+            return previous.hits[0].record.meeting_id
+        return next(iter(idx.meeting_docs), None)
 
     def _score(self, idx: _Index, query: Query, allowed: set[int] | None) -> list[_Scored]:
         plans = _join_split_compounds(idx, [_plan(idx, c) for c in query.concepts])

@@ -42,7 +42,9 @@ SAVE_EVERY_S = 5.0
 # The text embedded per item: the title and the start of what the item is about. Longer text
 # costs time linearly (the model reads every token) and adds little to a title for matching.
 PASSAGE_CHARS = 240
-_NUMBERISH = re.compile(r"(?<!\w)\d[\w./\-]*")
+# Case, journal and document numbers and their parts ("18-034639K", "07/21538", "47221"); years
+# and small numbers stay, they carry meaning ("budget 2019", "5 modeller").
+_NUMBERISH = re.compile(r"(?<!\w)(?:\d+[./\-][\w./\-]*|\d{5,}\w*|\d+[^\W\d_]\w*)")
 
 _model: Any = None
 _model_failed = False
