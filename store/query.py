@@ -277,28 +277,9 @@ def parse_query(question: str, bodies: Iterable[str] = (),
         words = [w for w in words if w not in PREVIOUS and w not in MEETING_WORDS]
 
     if lang == "en":
-        groups = translate(words)
-        for source, danish in groups:
-            if source in _EN_STOP_N:
-                continue
-            if danish:
-                alternatives = []
-                for d in danish:
-                    alt = [stem(t) for t in tokenise(d) if t not in _DA_STOP_N]
-                    if alt:
-                        alternatives.append(alt)
-                if alternatives:
-                    generic = source in _EN_GENERIC_N or all(
-                        len(a) == 1 and a[0] in _GENERIC_STEMS for a in alternatives)
-                    # Glossary entries are topic vocabulary ("museum"): absent, they still veto.
-                    query.concepts.append(Concept(source, alternatives, optional=generic,
-                                                  translated=True))
-            elif source not in _DA_STOP_N:
-                query.concepts.append(_word_concept(source, names))
+        query.concepts.extend(_english_concepts(words, names))
     else:
-        for w in words:
-            if w not in _DA_STOP_N:
-                query.concepts.append(_word_concept(w, names))
+        query.concepts.extend(_word_concept(w, names) for w in words if w not in _DA_STOP_N)
 
     # A body or municipality present in the store, named in the question, filters to it
     # (inflected: "økonomiudvalgets", "byrådet", "Køges"; or translated: "finance committee").
@@ -306,6 +287,27 @@ def parse_query(question: str, bodies: Iterable[str] = (),
     query.bodies = _named(query, bodies)
     query.municipalities = _named(query, municipalities)
     return query
+
+
+def _english_concepts(words: list[str], names: frozenset[str]) -> list[Concept]:
+    """Concepts of an English question: glossary phrases as Danish alternatives, other words
+    as they are (names and international words are often the same in Danish)."""
+    out: list[Concept] = []
+    for source, danish in translate(words):
+        if source in _EN_STOP_N:
+            continue
+        if not danish:
+            if source not in _DA_STOP_N:
+                out.append(_word_concept(source, names))
+            continue
+        alternatives = [alt for alt in ([stem(t) for t in tokenise(d) if t not in _DA_STOP_N]
+                                        for d in danish) if alt]
+        if alternatives:
+            generic = source in _EN_GENERIC_N or all(
+                len(a) == 1 and a[0] in _GENERIC_STEMS for a in alternatives)
+            # Glossary entries are topic vocabulary ("museum"): absent, they still veto.
+            out.append(Concept(source, alternatives, optional=generic, translated=True))
+    return out
 
 
 def _named(query: Query, names: Iterable[str]) -> list[str]:

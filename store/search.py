@@ -113,43 +113,49 @@ def _field_texts(r: ItemRecord) -> tuple[str, ...]:
     return (r.title or "", r.decision or "", r.recommendation or "", r.resume or "", _body_text(r))
 
 
+def _postings(records: list[ItemRecord]) -> tuple[dict[str, array], dict[str, array]]:
+    """Doc ids and summed per-field BM25 weights (without IDF) per term."""
+    n_fields = len(FIELDS)
+    per_doc: list[list[dict[str, int]]] = []
+    lengths = [0] * n_fields
+    for r in records:
+        fields_tf: list[dict[str, int]] = []
+        for f, text in enumerate(_field_texts(r)):
+            tf: dict[str, int] = {}
+            toks = terms(text) if text else []
+            for t in toks:
+                tf[t] = tf.get(t, 0) + 1
+            lengths[f] += len(toks)
+            fields_tf.append(tf)
+        per_doc.append(fields_tf)
+    avg = [max(1.0, total / max(1, len(records))) for total in lengths]
+    ids: dict[str, array] = {}
+    vals: dict[str, array] = {}
+    for doc, fields_tf in enumerate(per_doc):
+        combined: dict[str, float] = {}
+        for f, tf in enumerate(fields_tf):
+            if not tf:
+                continue
+            weight = FIELDS[f][1]
+            norm = K1 * (1 - B + B * sum(tf.values()) / avg[f])
+            for t, c in tf.items():
+                combined[t] = combined.get(t, 0.0) + weight * c / (c + norm)
+        for t, v in combined.items():
+            if t not in ids:
+                ids[t] = array("i")
+                vals[t] = array("f")
+            ids[t].append(doc)
+            vals[t].append(v)
+    return ids, vals
+
+
 class _Index:
     """Postings per term (doc ids and per-field BM25 sums), vocabulary, case keys, meeting data."""
 
     def __init__(self, records: list[ItemRecord]) -> None:
         self.records = records
         self.n = len(records)
-        n_fields = len(FIELDS)
-        per_doc: list[list[dict[str, int]]] = []
-        lengths = [0] * n_fields
-        for r in records:
-            fields_tf: list[dict[str, int]] = []
-            for f, text in enumerate(_field_texts(r)):
-                tf: dict[str, int] = {}
-                toks = terms(text) if text else []
-                for t in toks:
-                    tf[t] = tf.get(t, 0) + 1
-                lengths[f] += len(toks)
-                fields_tf.append(tf)
-            per_doc.append(fields_tf)
-        avg = [max(1.0, total / max(1, self.n)) for total in lengths]
-        ids: dict[str, array] = {}
-        vals: dict[str, array] = {}
-        for doc, fields_tf in enumerate(per_doc):
-            combined: dict[str, float] = {}
-            for f, tf in enumerate(fields_tf):
-                if not tf:
-                    continue
-                weight = FIELDS[f][1]
-                norm = K1 * (1 - B + B * sum(tf.values()) / avg[f])
-                for t, c in tf.items():
-                    combined[t] = combined.get(t, 0.0) + weight * c / (c + norm)
-            for t, v in combined.items():
-                if t not in ids:
-                    ids[t] = array("i")
-                    vals[t] = array("f")
-                ids[t].append(doc)
-                vals[t].append(v)
+        ids, vals = _postings(records)
         self.ids = ids
         self.vals = vals
         self.df = {t: len(a) for t, a in ids.items()}
@@ -162,6 +168,15 @@ class _Index:
         self.idf_unknown = self.idf_for(0)
         self.common_idf = self.idf_for(max(1.0, MAX_COMMON_SHARE * self.n))
 
+        self._index_cases(records)
+        self._index_meetings(records)
+        self._info_cache: dict[tuple[str, bool], _TermInfo] = {}
+        self._map_cache: dict[str, dict[int, float]] = {}
+        self._sem_keys: list[str] | None = None
+        self._sem_count = -1
+        self._sem: tuple[Any, Any] | None = None
+
+    def _index_cases(self, records: list[ItemRecord]) -> None:
         self.case_exact: dict[str, list[int]] = {}
         self.case_partial: dict[str, list[int]] = {}
         for doc, r in enumerate(records):
@@ -172,6 +187,9 @@ class _Index:
                 self.case_exact.setdefault(full, []).append(doc)
             for key in partial:
                 self.case_partial.setdefault(key, []).append(doc)
+
+    def _index_meetings(self, records: list[ItemRecord]) -> None:
+        """Bodies, municipalities, years, meetings and each item's rank by date."""
         self.bodies = sorted({r.body for r in records if r.body})
         self.years = {int(r.date[:4]) for r in records if r.date and r.date[:4].isdigit()}
         # Rank of each item by meeting date, newest first (0 = newest); undated items last.
@@ -190,11 +208,6 @@ class _Index:
                 self.municipality_docs.setdefault(r.municipality, set()).add(d)
             self.meeting_docs.setdefault(r.meeting_id, []).append(d)
         self.municipalities = sorted(self.municipality_docs)
-        self._info_cache: dict[tuple[str, bool], _TermInfo] = {}
-        self._map_cache: dict[str, dict[int, float]] = {}
-        self._sem_keys: list[str] | None = None
-        self._sem_count = -1
-        self._sem: tuple[Any, Any] | None = None
 
     def semantic_rows(self, vectors: semantic.VectorStore) -> tuple[Any, Any]:
         """Item vectors in doc order and a mask of which items have one (refreshed as the
@@ -228,55 +241,65 @@ class _Index:
     def expand(self, term: str, fuzzy: bool) -> list[tuple[str, float]]:
         """Index terms a query term may stand for, with how much each counts."""
         out: dict[str, float] = {}
-
-        def add(t: str, w: float) -> None:
-            if w > out.get(t, 0.0):
-                out[t] = w
-
         if term in self.df:
-            add(term, W_EXACT)
+            out[term] = W_EXACT
         if term.isdigit():
             return list(out.items())
+        for t, w in self._inflections(term, fuzzy):
+            if w > out.get(t, 0.0):
+                out[t] = w
+        if not out and fuzzy and len(term) >= 5:
+            out = self._near_spellings(term)
+        if not out and len(term) >= 8:
+            parts = split_compound(term, self.df.__contains__)
+            if parts and parts[0] in self.df:
+                return [(p, -W_SPLIT) for p in parts]  # negative: all parts are needed
+        return self._trim(term, out)
+
+    def _inflections(self, term: str, fuzzy: bool) -> Iterable[tuple[str, float]]:
+        """Inflected forms and compounds of a term that the vocabulary has."""
         # Inflections the stemmer leaves apart ("administrativ"/"administrativt", "aflyst"/"aflys").
         for cut in (1, 2):
             if len(term) - cut >= 4 and term[:-cut] in self.df:
-                add(term[:-cut], W_INFLECTION)
+                yield term[:-cut], W_INFLECTION
         # Verbal nouns of a verb stem the corpus has ("aflysning" → "aflys").
         for suffix in ("ning", "else", "ing"):
             base = term[: -len(suffix)]
             if term.endswith(suffix) and len(base) >= 4 and base in self.df:
-                add(base, W_INFLECTION * 0.9)
-        longer = self._prefixed(term) if len(term) >= 4 else []
-        for t in longer:
-            rest = len(t) - len(term)
-            if 0 < rest <= 2:
-                add(t, W_INFLECTION)
-            elif rest >= 3:
-                tail = t[len(term):]
-                if tail[0] in "se" and tail[1:] in self.df:
-                    tail = tail[1:]
-                if tail in self.df or len(term) >= 5:
-                    add(t, W_COMPOUND_HEAD)
+                yield base, W_INFLECTION * 0.9
+        yield from self._compound_heads(term)
         # A compound ending in the word: "strategi" finds "kommunikationsstrategi". Glossary
         # output is a clean Danish base noun, so it may be shorter ("baek" finds "moellebaek");
         # a typed four-letter word matches too many unrelated compounds.
         if len(term) >= (5 if fuzzy else 4):
             for t in self._suffixed(term):
                 if len(t) - len(term) >= 3:
-                    add(t, W_COMPOUND_TAIL)
-        if not out and fuzzy and len(term) >= 5:
-            limit = 1 if len(term) <= 7 else 2
-            choices: list[str] = []
-            for n in range(len(term) - limit, len(term) + limit + 1):
-                choices.extend(self.by_len.get(n, ()))
-            found = process.extract(term, choices, scorer=OSA.distance, processor=None,
-                                    score_cutoff=limit, limit=5)
-            for t, dist, _ in found:
-                add(t, W_FUZZY_1 if dist <= 1 else W_FUZZY_2)
-        if not out and len(term) >= 8:
-            parts = split_compound(term, self.df.__contains__)
-            if parts and parts[0] in self.df:
-                return [(p, -W_SPLIT) for p in parts]  # negative: all parts are needed
+                    yield t, W_COMPOUND_TAIL
+
+    def _compound_heads(self, term: str) -> Iterable[tuple[str, float]]:
+        """Longer words starting with the term: inflections, or compounds it is the head of."""
+        for t in self._prefixed(term) if len(term) >= 4 else ():
+            rest = len(t) - len(term)
+            if 0 < rest <= 2:
+                yield t, W_INFLECTION
+            elif rest >= 3:
+                tail = t[len(term):]
+                if tail[0] in "se" and tail[1:] in self.df:
+                    tail = tail[1:]
+                if tail in self.df or len(term) >= 5:
+                    yield t, W_COMPOUND_HEAD
+
+    def _near_spellings(self, term: str) -> dict[str, float]:
+        """Vocabulary words one or two edits away (typos), for terms of five letters or more."""
+        limit = 1 if len(term) <= 7 else 2
+        choices: list[str] = []
+        for n in range(len(term) - limit, len(term) + limit + 1):
+            choices.extend(self.by_len.get(n, ()))
+        found = process.extract(term, choices, scorer=OSA.distance, processor=None,
+                                score_cutoff=limit, limit=5)
+        return {t: (W_FUZZY_1 if dist <= 1 else W_FUZZY_2) for t, dist, _ in found}
+
+    def _trim(self, term: str, out: dict[str, float]) -> list[tuple[str, float]]:
         if term in self.df:
             # A looser form far more common than the word itself ("oekonomisk" for "oekonomi")
             # dilutes the question and costs a long postings scan.
