@@ -279,14 +279,20 @@ def parse_query(question: str, bodies: Iterable[str] = (),
     if lang == "en":
         query.concepts.extend(_english_concepts(words, names))
     else:
-        query.concepts.extend(_word_concept(w, names) for w in words if w not in _DA_STOP_N)
+        query.concepts.extend(_word_concept(w, names) for w in words
+                              if w not in _DA_STOP_N and (len(w) > 1 or w.isdigit()))
 
     # A body or municipality present in the store, named in the question, filters to it
     # (inflected: "økonomiudvalgets", "byrådet", "Køges"; or translated: "finance committee").
     # Its words stay as optional terms: "sager på vej til Direktionen" is also a title.
     query.bodies = _named(query, bodies)
-    query.municipalities = _named(query, municipalities)
+    query.municipalities = _named(query, municipalities, _MUNICIPALITY_WORDS)
     return query
+
+
+# Words around a municipality's name that questions often leave out ("Køge" for "Køge Kommune").
+_MUNICIPALITY_WORDS = frozenset(stem(w) for w in ("kommune", "kommunes", "municipality",
+                                                   "regionskommune"))
 
 
 def _english_concepts(words: list[str], names: frozenset[str]) -> list[Concept]:
@@ -297,7 +303,8 @@ def _english_concepts(words: list[str], names: frozenset[str]) -> list[Concept]:
         if source in _EN_STOP_N:
             continue
         if not danish:
-            if source not in _DA_STOP_N:
+            # A lone letter is the rest of a possessive ("Hvidovre's"), not a word.
+            if source not in _DA_STOP_N and (len(source) > 1 or source.isdigit()):
                 out.append(_word_concept(source, names))
             continue
         alternatives = [alt for alt in ([stem(t) for t in tokenise(d) if t not in _DA_STOP_N]
@@ -310,12 +317,13 @@ def _english_concepts(words: list[str], names: frozenset[str]) -> list[Concept]:
     return out
 
 
-def _named(query: Query, names: Iterable[str]) -> list[str]:
+def _named(query: Query, names: Iterable[str],
+           optional_words: frozenset[str] = frozenset()) -> list[str]:
     """The names whose words all occur in the question; their concepts become optional."""
     stems = {t for c in query.concepts for alt in c.alternatives for t in alt}
     found = []
     for name in names:
-        key = _body_key(name)
+        key = _body_key(name) - optional_words
         if key and key <= stems:
             found.append(name)
             for c in query.concepts:
