@@ -341,4 +341,12 @@ def embed_store(store: Any, report: Callable[[str], None] | None = None) -> int:
             last[0] = now
             report(f"semantic: {done}/{total} items embedded ({rate:.1f} items/s)")
 
-    return backfill(store.items(), vectors, progress)
+    try:
+        return backfill(store.items(), vectors, progress)
+    except KeyboardInterrupt:
+        # Ctrl-C on a long embedding keeps what was done; the running bot embeds the rest.
+        vectors.save()
+        if report:
+            report("semantic: interrupted; the rest is embedded by the running bot, and until "
+                   "then those items are found by their words")
+        return 0
