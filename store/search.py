@@ -661,7 +661,7 @@ class Searcher:
         """
         candidates = {s.doc: s for s in scored
                       if s.specific and s.coverage >= SEM_COVERAGE_NEAREST}
-        if not candidates:
+        if not candidates or _absent_topic(idx, query):
             return []
         sims = self._similarities(idx, query)
         if sims is None:
@@ -853,6 +853,18 @@ def _plan(idx: _Index, concept: Concept) -> _Plan:
         # word still does (see :func:`store.text.rarity`).
         weight = idx.idf_unknown * concept.rarity
     return _Plan(concept, alternatives, weight, known, size)
+
+
+def _absent_topic(idx: _Index, query: Query) -> bool:
+    """A Danish question names a rare word the minutes never use ("parkering", "Kattegat").
+
+    Then the answer is "not in these minutes", however near the model puts some item. English
+    words are exempt: a Danish corpus lacks them by nature, and the glossary may miss a sense.
+    """
+    if query.lang == "en":
+        return False
+    return any(not c.optional and c.rarity >= 0.5 and not _plan(idx, c).known
+               for c in query.concepts)
 
 
 def _join_split_compounds(idx: _Index, plans: list[_Plan]) -> list[_Plan]:
