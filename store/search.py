@@ -17,6 +17,7 @@ import gc
 import heapq
 import math
 import threading
+import time
 from array import array
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ SEM_COVERAGE = 0.45  # ... and matches this share of the question's weight
 SEM_COVERAGE_NEAREST = 0.25  # or is the clearly nearest item and matches this share
 SEM_Z_NEAREST = 3.0  # "clearly": this many standard deviations above the mean similarity
 SEM_GAP_NEAREST = 0.01  # and this far ahead of the second nearest
+SEM_REFRESH_S = 10.0  # item vectors added by a running backfill are picked up this often
 
 
 @dataclass
@@ -174,6 +176,7 @@ class _Index:
         self._map_cache: dict[str, dict[int, float]] = {}
         self._sem_keys: list[str] | None = None
         self._sem_count = -1
+        self._sem_at = 0.0
         self._sem: tuple[Any, Any] | None = None
 
     def _index_cases(self, records: list[ItemRecord]) -> None:
@@ -214,9 +217,14 @@ class _Index:
         background backfill adds vectors)."""
         if self._sem_keys is None:
             self._sem_keys = [semantic.content_key(r) for r in self.records]
-        if self._sem is None or self._sem_count != len(vectors):
+        # While a backfill adds vectors the rows are refreshed at most every few seconds:
+        # copying 100,000 vectors costs more than a question may.
+        stale = self._sem_count != len(vectors) and \
+            time.monotonic() - self._sem_at >= SEM_REFRESH_S
+        if self._sem is None or stale:
             self._sem_count = len(vectors)
             self._sem = vectors.matrix_for(self._sem_keys)
+            self._sem_at = time.monotonic()
         return self._sem
 
     def idf_for(self, df: float) -> float:
