@@ -144,12 +144,26 @@ class Query:
     municipalities: list[str] = field(default_factory=list)
     date_words: list[str] = field(default_factory=list)
     fact: str | None = None
+    # "punkt 3" (a printed item number) or "første punkt", "the last item" (a place on the
+    # agenda, ``item_is_place``; negative counts from the end).
+    item: int | None = None
+    item_is_place: bool = False
 
     @property
     def has_filter(self) -> bool:
         """A period, body, municipality or "latest"/"previous" narrows the meetings."""
         return bool(self.has_date or self.latest or self.previous or self.bodies
                     or self.municipalities)
+
+    def item_matches(self, place: int, number: int | None, count: int) -> bool:
+        """True when an item (its 1-based place on an agenda of ``count`` items, its printed
+        number) is the one the question names: "første punkt" by place, "punkt 3" by printed
+        number (by place where the minutes print no numbers)."""
+        if self.item is None:
+            return True
+        if self.item_is_place or number is None:
+            return place == (count + 1 + self.item if self.item < 0 else self.item)
+        return number == self.item
 
     @property
     def has_date(self) -> bool:
@@ -267,6 +281,7 @@ def parse_query(question: str, bodies: Iterable[str] = (),
         rest = rest.replace(raw, " ", 1)
     if facts:
         query.fact, rest = meeting_fact(rest)
+    query.item, query.item_is_place, rest = item_reference(rest)
     words = tokenise(rest)
     names = _names(question)
     if any(w in LATEST for w in words):
@@ -354,6 +369,33 @@ _FACTS: list[tuple[str, re.Pattern[str]]] = [
                         r"starter|startede)\s+mødet|when\s+(?:was|is|did)\s+the\s+meeting"
                         r"(?:\s+(?:held|start))?|what\s+time)\b")),
 ]
+
+
+_ORDINALS = {"første": 1, "foerste": 1, "first": 1, "andet": 2, "anden": 2, "second": 2,
+             "tredje": 3, "third": 3, "fjerde": 4, "fourth": 4, "femte": 5, "fifth": 5,
+             "sidste": -1, "last": -1}
+_ITEM_NUMBER = re.compile(r"(?i)\b(?:dagsordens)?(?:punkt|pkt\.?|item|agenda\s+item)\s*"
+                          r"(?:nr\.?\s*)?(\d{1,3})\b(?![./-]\d)")
+_ITEM_ORDINAL = re.compile(r"(?i)\b(?:det\s+|den\s+|the\s+)?(" + "|".join(_ORDINALS) +
+                           r")\s+(?:punkt|dagsordenspunkt|item|agenda\s+item|point)\b")
+
+
+def item_reference(text: str) -> tuple[int | None, bool, str]:
+    """The agenda item a question names, whether it is a place on the agenda (not a printed
+    number), and the question without it.
+
+    >>> item_reference("hvad blev besluttet på første punkt?")
+    (1, True, 'hvad blev besluttet på  ?')
+    >>> item_reference("punkt 4 i februar")[:2], item_reference("the last item")[:2]
+    ((4, False), (-1, True))
+    """
+    for pattern in (_ITEM_NUMBER, _ITEM_ORDINAL):
+        m = pattern.search(text)
+        if m:
+            raw = m.group(1).lower()
+            number = int(raw) if raw.isdigit() else _ORDINALS[raw]
+            return number, not raw.isdigit(), text[: m.start()] + " " + text[m.end():]
+    return None, False, text
 
 
 def meeting_fact(text: str) -> tuple[str | None, str]:

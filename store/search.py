@@ -610,6 +610,9 @@ class Searcher:
         if scope is not None:
             allowed = scope if allowed is None else allowed & scope
         required = [c for c in query.concepts if not c.optional]
+        if not required and query.item is not None and query.has_filter:
+            self._agenda_item(idx, query, result, allowed)
+            return
         if not required:
             self._filter_only(idx, query, result, allowed, limit)
             return
@@ -743,6 +746,19 @@ class Searcher:
         for mid in shown:
             docs = sorted(idx.meeting_docs[mid], key=lambda d: idx.records[d].item_number or 0)
             result.listed.extend(idx.records[d] for d in docs)
+
+    def _agenda_item(self, idx: _Index, query: Query, result: SearchResult,
+                     allowed: set[int] | None) -> None:
+        """"Punkt 3", "første punkt" in the meetings the filters select, newest first."""
+        for mid in self._meetings(idx, query, allowed):
+            docs = sorted(idx.meeting_docs[mid], key=lambda d: idx.records[d].item_number or 0)
+            for place, d in enumerate(docs, start=1):
+                if query.item_matches(place, idx.records[d].item_number, len(docs)):
+                    result.hits.append(Hit(idx.records[d], 1.0, "keyword"))
+            if len(result.hits) >= CASE_LIMIT:
+                break
+        if not result.hits:
+            result.hint = _hint(query.lang, "words")
 
     def _meeting_fact(self, idx: _Index, query: Query, result: SearchResult,
                       scope: set[int] | None, previous: SearchResult | None) -> None:

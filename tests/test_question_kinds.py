@@ -226,3 +226,16 @@ def test_conversations_forget_the_oldest() -> None:
     for key in ("a", "b", "c"):
         memory.put(key, key.upper())
     assert memory.get("a") is None and memory.get("c") == "C"
+
+
+def test_an_agenda_item_by_number_or_place(loaded: Path) -> None:
+    four = json.loads(referat("ask", "--json", "Direktionen 20. februar 2023: hvad blev "
+                              "besluttet på punkt 4?", db=loaded).stdout)
+    assert four["results"][0]["case_number"] == "18-034639K"
+    first = json.loads(referat("ask", "--json", "første punkt i februar 2016",
+                               db=loaded).stdout)
+    assert first["results"][0]["item_number"] == 1
+    assert first["results"][0]["meeting"]["date"] == "2016-02-29"
+    last = json.loads(referat("ask", "--json", "the last item of the latest meeting",
+                              db=loaded).stdout)
+    assert last["results"][0]["title"] == "Eventuelt"
