@@ -501,6 +501,11 @@ class Searcher:
             if handled:
                 return result
         self._search_keywords(idx, query, result, limit, scope)
+        if not result.hits and result.kind == "items" and query.municipalities:
+            # Nothing in that municipality: the name may be part of a topic ("Københavns
+            # Vestegns Karateskole" in Hvidovre's minutes), so it is read as a word instead.
+            query = parse_query(turn.question, idx.bodies, (), facts=False)
+            self._search_keywords(idx, query, result, limit, scope)
         return result
 
     def _resolve(self, idx: _Index, cleaned: str, previous: SearchResult | None) -> Resolution:
