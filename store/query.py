@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
+
 from store.casenum import case_candidates
 from store.glossary import translate
 from store.parse_dates import DA_MONTHS, MONTHS
@@ -301,7 +303,7 @@ def parse_query(question: str, bodies: Iterable[str] = (),
     # (inflected: "økonomiudvalgets", "byrådet", "Køges"; or translated: "finance committee").
     # Its words stay as optional terms: "sager på vej til Direktionen" is also a title.
     query.bodies = _named(query, bodies)
-    query.municipalities = _named(query, municipalities, _MUNICIPALITY_WORDS)
+    query.municipalities = _named(query, municipalities, _MUNICIPALITY_WORDS, typos=True)
     return query
 
 
@@ -333,18 +335,34 @@ def _english_concepts(words: list[str], names: frozenset[str]) -> list[Concept]:
 
 
 def _named(query: Query, names: Iterable[str],
-           optional_words: frozenset[str] = frozenset()) -> list[str]:
-    """The names whose words all occur in the question; their concepts become optional."""
+           optional_words: frozenset[str] = frozenset(), typos: bool = False) -> list[str]:
+    """The names whose words all occur in the question; their concepts become optional.
+
+    With ``typos``, a word of five letters or more may be one edit off ("Tisted", "Aabenra").
+    """
     stems = {t for c in query.concepts for alt in c.alternatives for t in alt}
     found = []
     for name in names:
         key = _body_key(name) - optional_words
-        if key and key <= stems:
+        if not key:
+            continue
+        spelled = {k: _spelled(k, stems, typos) for k in key}
+        if all(spelled.values()):
             found.append(name)
+            used = key | {t for ts in spelled.values() for t in ts}
             for c in query.concepts:
-                if any(set(alt) <= key for alt in c.alternatives):
+                if any(set(alt) <= used for alt in c.alternatives):
                     c.optional = True
     return found
+
+
+def _spelled(word: str, stems: set[str], typos: bool) -> set[str]:
+    """The question's stems that spell ``word`` (itself, or one edit off with ``typos``)."""
+    if word in stems:
+        return {word}
+    if not typos or len(word) < 5:
+        return set()
+    return {t for t in stems if len(t) >= 4 and OSA.distance(word, t, score_cutoff=1) <= 1}
 
 
 # Questions about the meeting itself rather than an item: where and when it was held, who took

@@ -200,6 +200,7 @@ def test_municipality_filters_a_topic_and_lists_alone() -> None:
     searcher = _municipal_store()
     assert searcher.search("spørgetid i Køge").hits[0].record.case_number == "20-000001"
     assert searcher.search("Frederikssund spørgetid").hits[0].record.case_number == "25-000002"
+    assert searcher.search("Frederiksund spørgetid").hits[0].record.case_number == "25-000002"
     listing = searcher.search("Hvidovre")
     assert listing.kind == "listing" and [m.municipality for m in listing.meetings] == \
         ["Hvidovre"]
