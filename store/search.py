@@ -417,6 +417,10 @@ class Searcher:
         self._embed = embed_in_background
         self._vectors: semantic.VectorStore | None = None
         self._backfill: semantic.Backfill | None = None
+        if embed_in_background and semantic.model() is not None:
+            # A long-running bot builds its index and starts embedding at once, not at the
+            # first question.
+            threading.Thread(target=self.index, name="referat-index", daemon=True).start()
 
     # -- semantic vectors ----------------------------------------------------------------
 
