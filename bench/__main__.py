@@ -10,7 +10,7 @@ import argparse
 import importlib
 import sys
 
-from bench.scale import GENERATOR, run_scale, samples_eval
+from bench.scale import run_scale, samples_eval
 
 
 def _print_table(rows: list[tuple[str, str]]) -> None:
@@ -28,9 +28,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per size; each figure is the median (default: 3)")
     args = parser.parse_args(argv)
-    if not GENERATOR.exists():
-        print(f"corpus generator not found: {GENERATOR}", file=sys.stderr)
-        return 1
     rows = [samples_eval()]
     for meetings in args.meetings:
         rows.extend(run_scale(meetings, max(1, args.repeat)))

@@ -2,8 +2,8 @@
 
     python -m bench.ask [--meetings 12000] [--embed 400] [--store FILE]
 
-Generates a corpus with ``../shared/tools/gen_minutes.py`` (12,000 meetings is about 100,000
-items) plus the two samples, ingests it, then measures in this process:
+Generates a corpus with :mod:`bench.corpus` (12,000 meetings is about 100,000 items) plus the
+two samples, ingests it, then measures in this process:
 
 * lexical ask latency (``REFERAT_SEMANTIC=off``) over 200 mixed questions plus the English and
   no-answer questions of the visible sets, p50/p95/max;
@@ -22,13 +22,12 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.scale import GENERATOR, QUESTIONS, SAMPLES, _mixed_questions
+from bench.scale import QUESTIONS, SAMPLES, _mixed_questions
 
 ROOT = Path(__file__).resolve().parents[1]
 DEVQ = ROOT / "tests" / "fixtures" / "devq" / "questions.jsonl"
@@ -61,12 +60,12 @@ def _time_asks(searcher, questions: list[str]) -> dict[str, float]:
 
 
 def _ingest(db: Path, meetings: int, tmp: Path) -> float:
+    from bench.corpus import write_corpus
     from store.db import Store
     from store.ingest import ingest_paths
 
     corpus = tmp / "generated"
-    subprocess.run([sys.executable, str(GENERATOR), str(corpus), "--meetings", str(meetings)],
-                   check=True, capture_output=True)
+    write_corpus(corpus, meetings)
     start = time.perf_counter()
     ingest_paths(Store(db), [corpus, SAMPLES])
     return time.perf_counter() - start
@@ -159,9 +158,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embed", type=int, default=400, help="items embedded for real")
     parser.add_argument("--store", help="an existing store file to measure instead")
     args = parser.parse_args(argv)
-    if not args.store and not GENERATOR.exists():
-        print(f"corpus generator not found: {GENERATOR}", file=sys.stderr)
-        return 1
     rows = run(args.meetings, args.embed, args.store)
     width = max(len(m) for m, _ in rows)
     for metric, value in rows:

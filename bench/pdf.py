@@ -1,7 +1,7 @@
 """How fast published PDF minutes are read: pages per second through read_document + parse.
 
 The corpus is built on the fly: the two sample minutes and a set of synthetic minutes from
-../shared/tools/gen_minutes.py, each laid out as a paged PDF with running headers and footers
+:mod:`bench.corpus`, each laid out as a paged PDF with running headers and footers
 (tests/docmaker.py). Timing covers what an ingest does per file: extraction, clean-up and
 parsing, not writing the store. The median of several passes is reported.
 
@@ -11,7 +11,6 @@ parsing, not writing the store. The median of several passes is reported.
 from __future__ import annotations
 
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -19,7 +18,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "examples" / "minutes"
-GENERATOR = ROOT.parent / "shared" / "tools" / "gen_minutes.py"
 
 GENERATED = 20
 REPEATS = 3
@@ -28,16 +26,13 @@ REPEATS = 3
 def _corpus(folder: Path) -> list[tuple[Path, str, int]]:
     """(pdf, text it was made from, pages) for the samples and the generated minutes."""
     sys.path.insert(0, str(ROOT))
+    from bench.corpus import write_corpus
     from tests import docmaker
 
     texts = sorted(SAMPLES.glob("*.txt"))
-    if GENERATOR.is_file():
-        out = folder / "generated"
-        subprocess.run(
-            [sys.executable, str(GENERATOR), str(out), "--meetings", str(GENERATED), "--seed", "3"],
-            check=True, capture_output=True,
-        )
-        texts += sorted(out.glob("*.txt"))
+    out = folder / "generated"
+    write_corpus(out, GENERATED, seed=3)
+    texts += sorted(out.glob("*.txt"))
     corpus = []
     for text_path in texts:
         text = text_path.read_text(encoding="utf-8")

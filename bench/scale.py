@@ -1,10 +1,11 @@
-"""Scale benchmark: generated corpora with the real samples mixed in.
+"""Scale benchmark: generated corpora (:mod:`bench.corpus`) with the real samples mixed in.
 
 Each phase runs in a fresh child process so that its time and peak memory are its own:
 
 * ``ingest``: :func:`store.ingest.ingest_paths` of the whole corpus into a new store file;
 * ``ask``: ``Store(path)`` and the search index built from it (timed apart), then 200 mixed
-  questions (latency p50/p95) and the shared evaluation questions (share answered right).
+  questions (latency p50/p95), the questions about the samples in ``examples/questions.jsonl``
+  and 100 case numbers of generated items (share answered right).
 
     python -m bench.scale ingest DB DIR [DIR ...]   # prints one JSON line
     python -m bench.scale ask DB QUESTIONS.jsonl    # prints one JSON line
@@ -23,11 +24,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-GENERATOR = SHARED / "tools" / "gen_minutes.py"
-QUESTIONS = SHARED / "eval" / "questions.jsonl"
+QUESTIONS = ROOT / "examples" / "questions.jsonl"
 SAMPLES = ROOT / "examples" / "minutes"
 N_MIXED = 200
+N_GENERATED_CASES = 100
 
 
 def peak_rss_mb() -> float:
@@ -95,17 +95,12 @@ def _ask(db: str, questions_path: str) -> dict:
     searcher.index()
     build_index = time.perf_counter() - start
 
-    evalqs = [json.loads(x) for x in Path(questions_path).read_text("utf-8").splitlines()
-              if x.strip()]
-    right = 0
-    for q in evalqs:
-        hits = searcher.search(q["question"]).hits
-        if q["kind"] == "no_answer" or not q.get("expected_case_number"):
-            right += not hits
-        else:
-            want = "".join(q["expected_case_number"].split()).upper()
-            right += bool(hits) and "".join((hits[0].record.case_number or "").split()).upper() \
-                == want
+    allqs = [json.loads(x) for x in Path(questions_path).read_text("utf-8").splitlines()
+             if x.strip()]
+    evalqs = [q for q in allqs if q["kind"] != "generated_case"]
+    generated = [q for q in allqs if q["kind"] == "generated_case"]
+    right = sum(_answered_right(searcher, q) for q in evalqs)
+    generated_right = sum(_answered_right(searcher, q) for q in generated)
     questions = _mixed_questions(store.items(), evalqs, random.Random(7))
     times = []
     for question in questions:
@@ -116,7 +111,29 @@ def _ask(db: str, questions_path: str) -> dict:
     return {"load_store": load_store, "build_index": build_index,
             "p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))],
             "max_ms": times[-1], "eval_right": right, "eval_total": len(evalqs),
+            "generated_right": generated_right, "generated_total": len(generated),
             "rss_mb": peak_rss_mb()}
+
+
+def _answered_right(searcher, q: dict) -> bool:
+    """The expected item first, or no result for a question that has no answer."""
+    hits = searcher.search(q["question"]).hits
+    if q["kind"] == "no_answer" or not q.get("expected_case_number"):
+        return not hits
+    want = "".join(q["expected_case_number"].split()).upper()
+    return bool(hits) and "".join((hits[0].record.case_number or "").split()).upper() == want
+
+
+def _questions_file(folder: Path, corpus) -> Path:
+    """The sample questions plus case numbers of generated items, whose answer is known."""
+    items = list(corpus.open_items())
+    picked = random.Random(11).sample(items, min(N_GENERATED_CASES, len(items)))
+    lines = QUESTIONS.read_text(encoding="utf-8").splitlines()
+    lines += [json.dumps({"question": item.case_number, "kind": "generated_case",
+                          "expected_case_number": item.case_number}) for item in picked]
+    path = folder / "questions.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
 
 
 def _child(*args: str) -> dict:
@@ -135,16 +152,17 @@ def _median_run(runs: list[dict]) -> dict:
 def run_scale(meetings: int, repeat: int = 3) -> list[tuple[str, str]]:
     """Generate a corpus of ``meetings`` meetings plus the samples; return (metric, value) rows."""
     with tempfile.TemporaryDirectory(prefix="referat-bench-") as tmp:
+        from bench.corpus import write_corpus
+
         corpus = Path(tmp) / "generated"
-        subprocess.run([sys.executable, str(GENERATOR), str(corpus), "--meetings",
-                        str(meetings)], check=True, capture_output=True)
+        questions = _questions_file(Path(tmp), write_corpus(corpus, meetings))
         ingests, asks = [], []
         for i in range(repeat):
             db = str(Path(tmp) / f"store-{i}.json")
             # The samples come last so a generated meeting of the same body and date does not
             # replace them.
             ingests.append(_child("ingest", db, str(corpus), str(SAMPLES)))
-            asks.append(_child("ask", db, str(QUESTIONS)))
+            asks.append(_child("ask", db, str(questions)))
     ing, ask = _median_run(ingests), _median_run(asks)
     label = f"{meetings:,} meetings"
     return [
@@ -160,6 +178,8 @@ def run_scale(meetings: int, repeat: int = 3) -> list[tuple[str, str]]:
          f"{ask['p50_ms']:.1f} / {ask['p95_ms']:.1f} / {ask['max_ms']:.1f} ms"),
         (f"{label}: eval answered right",
          f"{ask['eval_right']}/{ask['eval_total']} ({ask['eval_right'] / ask['eval_total']:.0%})"),
+        (f"{label}: generated case numbers first",
+         f"{ask['generated_right']:.0f}/{ask['generated_total']:.0f}"),
     ]
 
 

@@ -1,8 +1,9 @@
 """Block Kit rendering of answers, item cards, help and the App Home tab.
 
-Pure functions from search results and records to Slack blocks: no Slack calls, no search. The
-plain-text answer (``store.answer.answer_text``) is used as every message's ``text`` fallback, so
-notifications and screen readers say what the CLI prints.
+Pure functions from the surface-neutral answer model (:mod:`store.answer`: what to say and its
+wording) to Slack blocks: no Slack calls, no search, no wording of their own. The plain-text
+rendering of the same card is every message's ``text`` fallback, so notifications and screen
+readers say what the CLI prints.
 
 Slack facts honoured here:
 
@@ -18,10 +19,22 @@ Slack facts honoured here:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from store.answer import answer_text, human_date, is_bare_decision, labels
+from store.answer import (
+    AnswerCard,
+    ItemCard,
+    Line,
+    answer_card,
+    count,
+    human_date,
+    item_card,
+    record_key,  # noqa: F401  (re-exported: listeners and tests name items by it)
+    render_text,
+    word,
+)
 from store.db import StoreStats
 from store.question import clean_question
 from store.records import ItemRecord, MeetingRecord
@@ -41,56 +54,41 @@ FEEDBACK_DOWN = "feedback_down"
 FOLLOW_CASE = "follow_case"
 SHARE_ANSWER = "share_answer"
 
-# Slack-only wording (buttons, help); the answer's own labels come from store.answer.labels.
-_UI: dict[str, dict[str, str]] = {
-    "da": {
-        "other_matches": "Andre mulige punkter",
-        "helpful": "Var svaret nyttigt?",
-        "follow": "Følg sagen",
-        "share": "Del i kanalen",
-        "you_asked": "Du spurgte",
-        "shared_by": "Delt af",
-        "closed_title": "lukket punkt",
-        "no_decision": "Ingen beslutning er noteret.",
-        "thanks": "Tak for din feedback.",
-        "not_found": "Punktet findes ikke længere i referaterne.",
-        "sorry": "Beklager, noget gik galt. Prøv igen om lidt.",
-        "item": "Punkt",
-    },
-    "en": {
-        "other_matches": "Other possible items",
-        "helpful": "Was this helpful?",
-        "follow": "Follow this case",
-        "share": "Share in channel",
-        "you_asked": "You asked",
-        "shared_by": "Shared by",
-        "closed_title": "closed item",
-        "no_decision": "No decision is recorded.",
-        "thanks": "Thanks for your feedback.",
-        "not_found": "That item is no longer in the minutes.",
-        "sorry": "Sorry, something went wrong. Please try again in a moment.",
-        "item": "Item",
-    },
-}
-
-
-
 def ui(lang: str, key: str) -> str:
-    """A Slack-only UI string in ``lang`` (Danish unless ``"en"``)."""
-    return _UI["en" if lang == "en" else "da"][key]
+    """A chat wording (buttons, notes) in ``lang``, from the one wording table."""
+    return word(lang, key)
 
 
-def _label(lang: str, key: str, fallback: str) -> str:
-    return labels(lang).get(key) or fallback
+# Control characters (but tab and newline) and the bidirectional embeddings, overrides and
+# isolates, which can make echoed text read backwards or hide what follows it.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def escape_mrkdwn(text: str) -> str:
-    """Escape Slack's three control characters so user or minutes text can never ping or link.
+    """Escape Slack's three control characters so user or minutes text can never ping or link,
+    and drop control and bidirectional-override characters, which no answer needs.
 
-    >>> escape_mrkdwn("Hi <!channel> & <@U123>")
+    >>> escape_mrkdwn("Hi <!channel> & <@U123>\u202e")
     'Hi &lt;!channel&gt; &amp; &lt;@U123&gt;'
     """
+    text = _INVISIBLE.sub(lambda m: " " if m.group().isspace() else "", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_truncated(text: str, limit: int) -> str:
+    """:func:`escape_mrkdwn`, then whitespace folded and cut to ``limit`` characters.
+
+    Cutting after escaping bounds what is sent (2,900 ``<`` would grow fourfold if cut first),
+    and the cut backs off so it never splits an escape such as ``&lt;``.
+    """
+    text = " ".join(escape_mrkdwn(text).split())
+    if len(text) <= limit:
+        return text
+    cut = limit - 1
+    amp = text.rfind("&", max(cut - 5, 0), cut)
+    if amp != -1 and ";" not in text[amp:cut]:
+        cut = amp
+    return text[:cut].rstrip() + "…"
 
 
 def _split(text: str, limit: int) -> list[str]:
@@ -139,69 +137,33 @@ def format_date(date: str | None, lang: str = "da") -> str:
     return human_date(date, lang) if date else ""
 
 
-def record_key(record: ItemRecord) -> str:
-    """The value of an "open item" button: ``meeting_id#item_number``, else the case number."""
-    if record.item_number is not None:
-        return f"{record.meeting_id}#{record.item_number}"
-    return record.case_number or record.meeting_id
-
-
 def truncate(text: str, limit: int) -> str:
     """Whitespace folded to single spaces, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _context_line(record: ItemRecord, lang: str) -> str:
-    parts = [escape_mrkdwn(record.body)]
-    if record.date:
-        parts.append(format_date(record.date, lang))
-    if record.item_number is not None:
-        parts.append(f"{_label(lang, 'item', ui(lang, 'item'))} {record.item_number}")
-    if record.case_number:
-        parts.append(f"{_label(lang, 'case', 'Sag')} {escape_mrkdwn(record.case_number)}")
-    return " · ".join(parts)
+def _line_mrkdwn(line: Line) -> str:
+    if line.label:
+        return f"*{escape_mrkdwn(line.label)}:* {escape_mrkdwn(line.text)}"
+    return f"_{escape_mrkdwn(line.text)}_"
 
 
-def _title_text(record: ItemRecord, lang: str) -> str:
-    title = f"*{escape_mrkdwn(record.title)}*"
-    if record.closed:
-        title += f" ({ui(lang, 'closed_title')})"
-    return title
-
-
-def _content_text(record: ItemRecord, lang: str, compact: bool) -> str:
-    """Decision first; the recommendation too when the decision alone says nothing."""
-    if record.closed:
-        note = _label(lang, "closed_note", "lukket punkt")
-        return f"_{escape_mrkdwn(note[:1].upper() + note[1:])}._"
-    decision = record.decision.strip()
-    if decision == "-":
-        decision = ""
-    recommendation = record.recommendation.strip()
-    limit = 600 if compact else 2500
-    lines = []
-    if decision:
-        lines.append(f"*{_label(lang, 'decision', 'Beslutning')}:* "
-                     f"{escape_mrkdwn(truncate(decision, limit) if compact else decision)}")
-    else:
-        lines.append(f"_{escape_mrkdwn(_label(lang, 'no_decision', ui(lang, 'no_decision')))}_")
-    if recommendation and (not decision or is_bare_decision(decision)):
-        shown = truncate(recommendation, limit) if compact else recommendation
-        lines.append(f"*{_label(lang, 'recommendation', 'Indstilling')}:* {escape_mrkdwn(shown)}")
-    return "\n".join(lines)
+def card_blocks(card: ItemCard) -> list[dict]:
+    """An item card as blocks: title, content lines (decision first), then the context line."""
+    title = f"*{escape_mrkdwn(card.title)}*"
+    if card.closed:
+        title += f" ({ui(card.lang, 'closed')})"
+    text = "\n".join([title, *(_line_mrkdwn(line) for line in card.lines)])
+    context = " · ".join(escape_mrkdwn(part) for part in card.context())
+    return [*section_blocks(text),
+            {"type": "context", "elements": [{"type": "mrkdwn", "text": context}]}]
 
 
 def item_card_blocks(record: ItemRecord, lang: str = "da", compact: bool = False) -> list[dict]:
-    """A card for one agenda item: title, decision (and recommendation), then its context line.
-
-    ``compact`` is the short inline card shown when someone writes a case number in a channel.
-    """
-    blocks = section_blocks(_title_text(record, lang) + "\n" + _content_text(record, lang, compact))
-    blocks.append(
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": _context_line(record, lang)}]}
-    )
-    return blocks
+    """A card for one agenda item (``compact``: the short inline card for a written case
+    number; otherwise the whole decision and recommendation)."""
+    return card_blocks(item_card(record, lang, "compact" if compact else "full"))
 
 
 def _button(text: str, action_id: str, value: str, style: str | None = None) -> dict:
@@ -225,52 +187,50 @@ def feedback_value(question: str, case_number: str | None) -> str:
     ]
 
 
-def answer_blocks(result: SearchResult) -> list[dict]:
-    """The answer card: best item (decision first), other matches as buttons, feedback buttons."""
-    lang = result.lang
-    blocks: list[dict] = []
-    if not result.hits or result.kind != "items" or result.focus:
-        # No match, listings, meeting facts, help and follow-up fields: the shared text answer.
-        blocks.extend(section_blocks(escape_mrkdwn(answer_text(result))))
-        return blocks
-    top = result.hits[0].record
-    if result.did_you_mean:
-        template = _label(lang, "did_you_mean", "{0}?")
-        note = escape_mrkdwn(template.format(top.case_number or top.title))
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
-    blocks.extend(item_card_blocks(top, lang))
-    others = [hit.record for hit in result.hits[1 : 1 + OTHER_MATCHES]]
-    if others:
+def _context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
+
+
+def render_blocks(card: AnswerCard) -> list[dict]:
+    """An answer card as blocks: best item (decision first), a timeline or agenda when the
+    answer has one, other matches as buttons, then 👍/👎 and "Follow this case"."""
+    if card.item is None or card.kind not in ("answer", "meeting"):
+        return section_blocks(escape_mrkdwn(render_text(card)))
+    blocks: list[dict] = [_context(escape_mrkdwn(card.note))] if card.note else []
+    if card.kind == "answer":
+        blocks.extend(card_blocks(card.item))
+    if card.title:
+        blocks.extend(section_blocks(f"*{escape_mrkdwn(card.title)}*"))
+    if card.rows:
+        rows = "\n".join(escape_mrkdwn(row) for row in card.rows)
+        blocks.extend(section_blocks(f"*{escape_mrkdwn(card.heading)}*\n{rows}"))
+    if card.others:
         blocks.append({"type": "divider"})
-        heading = _label(lang, "other_matches", ui(lang, "other_matches"))
-        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": heading}]})
-        blocks.append(
-            {
-                "type": "actions",
-                "block_id": "other_matches",
-                "elements": [
-                    _button(
-                        f"{other.date or ''} {other.title}".strip(),
-                        f"{OPEN_ITEM}_{n}",
-                        record_key(other),
-                    )
-                    for n, other in enumerate(others, start=1)
-                ],
-            }
-        )
-    value = feedback_value(result.question, top.case_number)
+        blocks.append(_context(escape_mrkdwn(ui(card.lang, "other_matches"))))
+        blocks.append({
+            "type": "actions",
+            "block_id": "other_matches",
+            "elements": [_button(f"{other.date} {other.title}", f"{OPEN_ITEM}_{n}", other.key)
+                         for n, other in enumerate(card.others, start=1)],
+        })
+    value = feedback_value(card.question, card.case_number)
     elements = [
         _button("👍", FEEDBACK_UP, value),
         _button("👎", FEEDBACK_DOWN, value),
-        _button(ui(lang, "follow"), FOLLOW_CASE, top.case_number or result.question),
+        _button(ui(card.lang, "follow"), FOLLOW_CASE, card.case_number or card.question),
     ]
     blocks.append({"type": "actions", "block_id": "feedback", "elements": elements})
     return blocks
 
 
+def answer_blocks(result: SearchResult) -> list[dict]:
+    """The Slack answer card of a search result."""
+    return render_blocks(answer_card(result))
+
+
 def answer_fallback(result: SearchResult) -> str:
     """The message's plain ``text``: the shared text answer, escaped, cut to Slack's limit."""
-    return escape_mrkdwn(_truncate_keep_lines(answer_text(result), 3900))
+    return escape_mrkdwn(_truncate_keep_lines(render_text(answer_card(result)), 3900))
 
 
 def _truncate_keep_lines(text: str, limit: int) -> str:
@@ -279,7 +239,7 @@ def _truncate_keep_lines(text: str, limit: int) -> str:
 
 def question_context(question: str, lang: str) -> dict:
     """A context block repeating the question (ephemeral slash-command answers)."""
-    text = f"{ui(lang, 'you_asked')}: _{escape_mrkdwn(truncate(question, 2900))}_"
+    text = f"{ui(lang, 'you_asked')}: _{escape_truncated(question, 2900)}_"
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": text}]}
 
 
@@ -295,27 +255,7 @@ def share_button(question: str, lang: str) -> dict:
 
 def help_text(lang: str = "da") -> str:
     """How to ask, for ``/referat help``, the Home tab and unknown input."""
-    if lang == "en":
-        return (
-            "*Ask what the board decided.*\n"
-            "• `/referat what was decided on the plaster scheme?` (only you see the answer)\n"
-            "• `/referat 18-034639K`: look up a case number\n"
-            "• `/referat latest`: the newest meeting's decisions\n"
-            "• `/referat follow 18-034639K`, `unfollow …`, `following`: get told when a case "
-            "comes up again\n"
-            "• Mention me in a channel, or write to me directly.\n"
-            "• A case number written in a channel I am in gets a short card in the thread."
-        )
-    return (
-        "*Spørg, hvad der blev besluttet.*\n"
-        "• `/referat hvad blev besluttet om plasterordningen?` (kun du ser svaret)\n"
-        "• `/referat 18-034639K`: slå et sagsnummer op\n"
-        "• `/referat latest`: beslutningerne fra det seneste møde\n"
-        "• `/referat follow 18-034639K`, `unfollow …`, `following`: få besked, når en sag "
-        "kommer op igen\n"
-        "• Nævn mig i en kanal, eller skriv direkte til mig.\n"
-        "• Et sagsnummer skrevet i en kanal, jeg er med i, får et kort svar i tråden."
-    )
+    return word(lang, "help_slack")
 
 
 def meeting_title(meeting: MeetingRecord | ItemRecord, lang: str = "da") -> str:
@@ -330,7 +270,7 @@ def meeting_summary_text(items: Sequence[ItemRecord], lang: str = "da", limit: i
         number = f"{item.item_number}. " if item.item_number is not None else ""
         title = f"*{number}{escape_mrkdwn(item.title)}*"
         if item.closed:
-            lines.append(f"{title} _({ui(lang, 'closed_title')})_")
+            lines.append(f"{title} _({ui(lang, 'closed')})_")
         elif item.decision.strip():
             lines.append(f"{title}\n{escape_mrkdwn(truncate(item.decision, limit))}")
         else:
@@ -361,19 +301,13 @@ def home_view(
         {"type": "divider"},
     ]
     if not meetings:
-        empty = "_No minutes yet._" if lang == "en" else "_Ingen referater endnu._"
-        blocks.extend(section_blocks(empty))
+        blocks.extend(section_blocks(f"_{word(lang, 'no_minutes')}_"))
     for meeting, items in meetings:
         blocks.extend(meeting_blocks(meeting, items, lang))
         blocks.append({"type": "divider"})
-    size_kb = stats.size_bytes / 1024
-    updated = stats.updated_at or "—"
-    if lang == "en":
-        facts = (f"{stats.meetings} meetings, {stats.items} items · {size_kb:.0f} KB"
-                 f" · updated {updated}")
-    else:
-        facts = (f"{stats.meetings} møder, {stats.items} punkter · {size_kb:.0f} KB"
-                 f" · opdateret {updated}")
+    facts = word(lang, "home_facts").format(
+        count(lang, stats.meetings, "meeting"), count(lang, stats.items, "item"),
+        f"{stats.size_bytes / 1024:.0f}", stats.updated_at or "—")
     footer = {"type": "context", "elements": [{"type": "mrkdwn", "text": escape_mrkdwn(facts)}]}
     blocks = blocks[: HOME_BLOCK_LIMIT - 1] + [footer]
     return {"type": "home", "blocks": blocks}

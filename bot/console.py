@@ -15,12 +15,16 @@ PROMPT = "referat> "
 QUIT_WORDS = {"quit", "exit", "q", ":q", "afslut"}
 
 
-def greeting(searcher: Searcher) -> str:
-    """What the chat says first: what it knows and how to ask."""
+def greeting(searcher: Searcher, ingest_hint: str = "PATH") -> str:
+    """What the chat says first: what it knows and how to ask.
+
+    An empty store names its file and suggests ``referat ingest <ingest_hint>``.
+    """
     stats = searcher.store.stats()
     if stats.meetings == 0:
+        where = f" ({searcher.store.path})" if searcher.store.path else ""
         return (
-            "The store is empty. Ingest minutes first: referat ingest examples/minutes\n"
+            f"The store is empty{where}. Ingest minutes first: referat ingest {ingest_hint}\n"
             "(type quit to leave)"
         )
     return (
@@ -31,9 +35,9 @@ def greeting(searcher: Searcher) -> str:
     )
 
 
-def chat(searcher: Searcher, stdin: TextIO, stdout: TextIO) -> None:
+def chat(searcher: Searcher, stdin: TextIO, stdout: TextIO, ingest_hint: str = "PATH") -> None:
     """Read questions until EOF or ``quit``; print each answer followed by a blank line."""
-    print(greeting(searcher), file=stdout, flush=True)
+    print(greeting(searcher, ingest_hint), file=stdout, flush=True)
     previous: SearchResult | None = None
     while True:
         print(PROMPT, end="", file=stdout, flush=True)

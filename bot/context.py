@@ -7,6 +7,7 @@ stand-in of Slack, and the real listeners run unchanged.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -22,9 +23,10 @@ from slack_sdk.webhook import WebhookClient
 
 from store.db import Store
 from store.followup import Conversations
+from store.records import ReferatError
 from store.search import Searcher
 
-from .config import Settings
+from .config import Settings, mask
 
 # How often a 429 is waited out (each wait is Slack's Retry-After) before a call is given up.
 RATE_LIMIT_RETRIES = 3
@@ -38,6 +40,24 @@ def retry_handlers() -> list[RetryHandler]:
         RateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES),
         ConnectionErrorRetryHandler(max_retry_count=2),
     ]
+
+
+class SlackUnreachable(ReferatError):
+    """Slack's Web API cannot be reached: no network route, a proxy or a firewall in between."""
+
+    @classmethod
+    def from_error(cls, settings: Settings, exc: BaseException) -> SlackUnreachable:
+        """The one line to print: where we tried, why it failed, which setting to check."""
+        reason = getattr(exc, "reason", None) or exc
+        where = settings.slack_api_url or "https://slack.com/api/"
+        proxy = os.environ.get("HTTPS_PROXY") or os.environ.get("https_proxy")
+        if proxy:
+            hint = (f"through the proxy HTTPS_PROXY={mask('HTTPS_PROXY', proxy)}; check that "
+                    "proxy, or point SLACK_API_URL at another")
+        else:
+            hint = ("if this network needs a proxy, set HTTPS_PROXY (or point SLACK_API_URL at "
+                    "one) in the environment or .env")
+        return cls(f"cannot reach Slack at {where} ({reason}): {hint}")
 
 
 def make_client(settings: Settings) -> WebClient:

@@ -1,10 +1,16 @@
-"""Following a topic or a case: ``/referat follow|unfollow|following`` and the "Følg sagen" button.
+"""Following a topic or a case, on every surface: the surface-neutral core.
+
+Slack's ``/referat follow|unfollow|following`` and "Følg sagen" button
+(:mod:`bot.listeners.follows`), Teams' typed commands and card button (:mod:`bot.teams`) and the
+notifier's matching (:func:`match_items`) all come here; replies are worded once and marked up
+per surface (:class:`bot.markup.Markup`).
 
 A follow is either a case number (``/referat follow 23-001310``: items with that case number) or
 words (``/referat follow plasterordning``: items the question search would answer with). When new
 or updated minutes hold a matching item, :mod:`bot.notify` sends the follower one direct message.
 
-Follows live in the store's state table ``follows``, one key per Slack user::
+Follows live in the store's state table ``follows``, one key per user (Teams users as
+``teams:<id>``)::
 
     "U123": {"follows": [{"query": "plasterordning", "kind": "words", "key": "plasterordning",
                           "added_at": "2024-03-01T09:00:00+00:00"}]}
@@ -16,20 +22,19 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from bot.blocks import escape_mrkdwn, format_date
+from bot.blocks import format_date
+from bot.markup import SLACK_MARKUP, Markup
+from store.answer import word
 from store.casenum import case_key, find_case_numbers, strip_letter_suffix
 from store.db import Store
 from store.records import ItemRecord
 from store.text import normalise
 
 if TYPE_CHECKING:
-    from slack_bolt import App
-
     from bot.context import BotContext
     from store.search import Searcher
 
@@ -42,9 +47,6 @@ MAX_QUERY_CHARS = 200
 FOLLOW_SEARCH_LIMIT = 200
 # Words that may stand around a case number without making the follow a word search.
 _CASE_FILLER = {"sag", "sagen", "sagsnr", "sagsnummer", "sags", "nr", "case", "no", "number"}
-# Buttons are "follow_case" on answer cards and "follow_case_<n>" in announcements (an
-# action_id must be unique within one message).
-FOLLOW_ACTION = re.compile(r"^follow_case(?:_\d+)?$")
 
 # Follows are read-modify-write on one key; this keeps two clicks in one process from racing.
 _lock = threading.Lock()
@@ -70,7 +72,8 @@ class Follow:
 
     def label(self) -> str:
         """How the follow is named in messages: ``sag 23-001310`` or ``“plasterordning”``."""
-        return f"sag {self.query}" if self.kind == "case" else f"“{self.query}”"
+        return word("da", "follow_case").format(self.query) if self.kind == "case" \
+            else f"“{self.query}”"
 
     def to_doc(self) -> dict[str, str]:
         return {"query": self.query, "kind": self.kind, "key": self.key, "added_at": self.added_at}
@@ -190,91 +193,85 @@ def match_items(store: Store, searcher: Searcher, follow: Follow,
     return [hit.record for hit in result.hits]
 
 
-def _describe(follow: Follow) -> str:
+FOLLOW_VERBS = {"follow", "unfollow", "following"}
+
+
+LANG = "da"  # follow replies are Danish, like the rest of the bot's own messages
+
+
+def _describe(follow: Follow, m: Markup) -> str:
     if follow.kind == "case":
-        return f"sag *{escape_mrkdwn(follow.query)}*"
-    return f"*{escape_mrkdwn(follow.query)}*"
+        return word(LANG, "follow_case").format(m.strong(follow.query))
+    return m.strong(follow.query)
 
 
-def _latest_match(ctx: BotContext, follow: Follow) -> str:
+def _latest_match(ctx: BotContext, follow: Follow, m: Markup) -> str:
     """A line naming the newest item that matches now, so the user sees the follow makes sense."""
     found = match_items(ctx.store, ctx.searcher, follow, None)
     if not found:
-        return "Ingen punkter i referaterne matcher endnu; du får besked, når et gør."
+        return word(LANG, "follow_nothing_yet")
     newest = max(found, key=lambda r: r.date or "")
-    when = format_date(newest.date, "da") if newest.date else ""
-    return (f"Seneste match: _{escape_mrkdwn(newest.title)}_ "
-            f"({escape_mrkdwn(newest.body)} {when}).".replace(" )", ")"))
+    when = format_date(newest.date, LANG) if newest.date else ""
+    return word(LANG, "follow_latest").format(m.em(newest.title),
+                                              f"{m.text(newest.body)} {when}".strip())
 
 
-def handle_follow_command(ctx: BotContext, user_id: str, verb: str, argument: str) -> str:
-    """Run ``follow``/``unfollow``/``following`` for one user; return the reply (mrkdwn).
+def _commands(m: Markup, *commands: str) -> list[str]:
+    return [m.code(m.command + command) for command in commands]
 
-    The slash command, the button and the CLI all come through here, so they can never disagree.
+
+def _follow(ctx: BotContext, user_id: str, argument: str, m: Markup) -> str:
+    if not argument:
+        return word(LANG, "follow_ask").format(
+            *_commands(m, "follow plasterordning", "follow 23-001310"))
+    try:
+        follow, added = add_follow(ctx.store, user_id, argument)
+    except TooManyFollows as exc:
+        return word(LANG, "follow_too_many").format(exc.limit, *_commands(m, "following"))
+    if follow is None:
+        return word(LANG, "follow_ask").format(
+            *_commands(m, "follow plasterordning", "follow 23-001310"))
+    if not added:
+        return word(LANG, "follow_already").format(_describe(follow, m))
+    return (word(LANG, "follow_added").format(_describe(follow, m)) + "\n"
+            + _latest_match(ctx, follow, m))
+
+
+def _unfollow(ctx: BotContext, user_id: str, argument: str, m: Markup) -> str:
+    if not argument:
+        return word(LANG, "unfollow_ask").format(*_commands(m, "unfollow plasterordning"))
+    removed = remove_follow(ctx.store, user_id, argument)
+    if not removed:
+        return word(LANG, "unfollow_unknown").format(m.strong(argument),
+                                                     *_commands(m, "following"))
+    return word(LANG, "unfollow_done").format(", ".join(_describe(f, m) for f in removed))
+
+
+def _following(ctx: BotContext, user_id: str, m: Markup) -> str:
+    follows = user_follows(ctx.store, user_id)
+    if not follows:
+        return word(LANG, "following_none").format(
+            *_commands(m, "follow plasterordning", "follow 23-001310"))
+    lines = [f"{n}. {_describe(f, m)}" for n, f in enumerate(follows, start=1)]
+    stop = word(LANG, "following_stop").format(
+        *_commands(m, "unfollow <nummer eller tekst>", "unfollow alt"))
+    return "\n".join([word(LANG, "following_list"), *lines, stop])
+
+
+def handle_follow_command(ctx: BotContext, user_id: str, verb: str, argument: str,
+                          markup: Markup = SLACK_MARKUP) -> str:
+    """Run ``follow``/``unfollow``/``following`` for one user; return the reply in ``markup``.
+
+    Slack's command and button, Teams and the CLI all come through here, so they can never
+    disagree; only the markup differs.
     """
     verb = verb.strip().lower()
     argument = argument.strip()
     if verb == "follow":
-        if not argument:
-            return ("Skriv hvad du vil følge, fx `/referat follow plasterordning` eller "
-                    "`/referat follow 23-001310`.")
-        try:
-            follow, added = add_follow(ctx.store, user_id, argument)
-        except TooManyFollows as exc:
-            return (f"Du følger allerede {exc.limit} ting, som er det højeste antal. "
-                    "Stop med en af dem først (`/referat following` viser dem).")
-        if follow is None:
-            return "Skriv hvad du vil følge, fx `/referat follow plasterordning`."
-        if not added:
-            return f"Du følger allerede {_describe(follow)}."
-        return (f"Du følger nu {_describe(follow)}. Du får en direkte besked, når nye eller "
-                f"opdaterede referater har et punkt om det.\n{_latest_match(ctx, follow)}")
+        return _follow(ctx, user_id, argument, markup)
     if verb == "unfollow":
-        if not argument:
-            return "Skriv hvad du vil stoppe med at følge, fx `/referat unfollow plasterordning`."
-        removed = remove_follow(ctx.store, user_id, argument)
-        if not removed:
-            return (f"Du følger ikke *{escape_mrkdwn(argument)}*. "
-                    "`/referat following` viser hvad du følger.")
-        return "Du følger ikke længere " + ", ".join(_describe(f) for f in removed) + "."
+        return _unfollow(ctx, user_id, argument, markup)
     if verb == "following":
-        follows = user_follows(ctx.store, user_id)
-        if not follows:
-            return ("Du følger ingenting endnu. Prøv `/referat follow plasterordning` eller "
-                    "`/referat follow 23-001310`.")
-        lines = [f"{n}. {_describe(f)}" for n, f in enumerate(follows, start=1)]
-        return ("Du følger:\n" + "\n".join(lines)
-                + "\nStop med `/referat unfollow <nummer eller tekst>` eller `unfollow alt`.")
-    return "Ukendt kommando. Brug `follow`, `unfollow` eller `following`."
-
-
-def _reply(ctx: BotContext, body: dict[str, Any], text: str) -> None:
-    """Tell the clicking user privately: through response_url when Slack gave one, else
-    an ephemeral message in the channel, else a DM (buttons on the Home tab have neither)."""
-    from bot.context import webhook
-
-    user_id = (body.get("user") or {}).get("id", "")
-    url = body.get("response_url")
-    if url:
-        webhook(url).send(text=text, response_type="ephemeral", replace_original=False)
-        return
-    if ctx.client is None:
-        return
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
-        "channel_id")
-    if channel:
-        ctx.client.chat_postEphemeral(channel=channel, user=user_id, text=text)
-    else:
-        ctx.client.chat_postMessage(channel=user_id, text=text)
-
-
-def register(app: App, ctx: BotContext) -> None:
-    """Wire the "Følg sagen" button (answer cards and announcements)."""
-
-    @app.action(FOLLOW_ACTION)
-    def follow_clicked(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        ack()
-        user_id = (body.get("user") or {}).get("id", "")
-        value = str(action.get("value") or "").strip()
-        reply = handle_follow_command(ctx, user_id, "follow", value)
-        _reply(ctx, body, reply)
+        return _following(ctx, user_id, markup)
+    return word(LANG, "follow_unknown_verb").format(
+        *(markup.code(v) for v in ("follow", "unfollow", "following")))

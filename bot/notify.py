@@ -1,10 +1,11 @@
-"""The notifier: picks up new minutes, announces them in Slack and tells followers.
+"""The notifier: picks up new minutes, announces them (Slack or Teams) and tells followers.
 
 Each tick (every few seconds, in a background thread) it
 
 1. reloads the store if another process wrote it (``referat ingest`` while the bot runs),
-2. polls the watched folder (``MINUTES_DIR``) and, when its interval has passed, the feed
-   (``MINUTES_FEED_URL``), both of which ingest into the store (:mod:`store.sources`),
+2. polls the watched folder (``MINUTES_DIR``) and, when its interval has passed, starts a poll
+   of the feed (``MINUTES_FEED_URL``) in a thread of its own, so a slow web server never delays
+   the folder or the announcements; both ingest into the store (:mod:`store.sources`),
 3. sends each follower one direct message per new or updated meeting with matching items,
 4. announces every meeting not yet announced in ``NOTIFY_CHANNEL`` -- one post per meeting, a
    short note for changed minutes, or with ``NOTIFY_DIGEST=weekly`` one summary a week.
@@ -42,15 +43,16 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
 from bot import announce
-from bot.announce import Message
+from bot.announce import Message, Post
 from bot.config import ConfigError
 from bot.follow import Follow, all_follows, match_items
+from bot.markup import SLACK_MARKUP, Markup
 from store.records import ItemRecord, MeetingRecord
 from store.sources import FeedPoller, FolderWatcher
 
@@ -97,7 +99,7 @@ def notifier_wanted(settings: Settings) -> bool:
     minutes ingested with ``referat ingest`` still reach the followers.
     """
     return bool(settings.notify_channel or settings.minutes_dir or settings.minutes_feed_url
-                or settings.slack_enabled)
+                or settings.slack_enabled or settings.teams_enabled)
 
 
 def _utcnow() -> dt.datetime:
@@ -106,6 +108,93 @@ def _utcnow() -> dt.datetime:
 
 def _oldest_first(meetings: Sequence[MeetingRecord]) -> list[MeetingRecord]:
     return sorted(meetings, key=lambda m: (m.date or "", m.ingested_at or "", m.meeting_id))
+
+
+class DeliveryDown(Exception):
+    """The chat service did not accept a post; what was not recorded is tried again later."""
+
+
+class DeliveryRefused(DeliveryDown):
+    """The service answered, and said no for a reason a retry will not fix (e.g. a deleted user).
+
+    For the channel this still pauses and retries (the setting may be fixed); for one follower's
+    message it is recorded, so one deleted user cannot hold up everyone else's messages.
+    """
+
+
+class Delivery(Protocol):
+    """Where the notifier's posts go: one chat service. The notifier decides *what* and *when*
+    (and keeps the exactly-once records); a delivery lays posts out and sends them."""
+
+    channel: str  # where announcements go ("" for none)
+    markup: Markup
+
+    def ready(self) -> bool:
+        """True when posts can be sent at all (e.g. a token is configured)."""
+        ...
+
+    def reaches(self, user_id: str) -> bool:
+        """True for followers this service can message (follows are kept per service)."""
+        ...
+
+    def render(self, post: Post) -> list[Any]:
+        """The messages one post becomes, in order."""
+        ...
+
+    def send(self, target: str, message: Any) -> str:
+        """Send one message to a channel or a user; return its id. Raises DeliveryDown."""
+        ...
+
+
+class SlackDelivery:
+    """Posts through Slack's Web API (``chat.postMessage``) as Block Kit."""
+
+    markup = SLACK_MARKUP
+
+    def __init__(self, ctx: BotContext) -> None:
+        self.ctx = ctx
+        self.channel = ctx.settings.notify_channel
+        client = ctx.client
+        if client is not None and not any(
+            isinstance(h, RateLimitErrorRetryHandler) for h in client.retry_handlers
+        ):
+            # 429 + Retry-After is waited out inside the call; bot.context.make_client already
+            # does this, a client built elsewhere gets it here.
+            client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
+
+    def ready(self) -> bool:
+        return self.ctx.client is not None
+
+    def reaches(self, user_id: str) -> bool:
+        return not user_id.startswith("teams:")
+
+    def render(self, post: Post) -> list[Message]:
+        return announce.slack_messages(post)
+
+    def send(self, target: str, message: Message) -> str:
+        """Post one message; return its ts. Raises DeliveryDown when Slack did not take it."""
+        assert self.ctx.client is not None
+        try:
+            response = self.ctx.client.chat_postMessage(
+                channel=target, text=message.text, blocks=message.blocks,
+                unfurl_links=False, unfurl_media=False,
+            )
+        except SlackApiError as exc:
+            response = exc.response
+            error = str(response.get("error", "")) if response is not None else ""
+            status = getattr(response, "status_code", 200) or 200
+            hint = _CONFIG_ERRORS.get(error)
+            if hint:
+                log.error("Slack refused a message to %s: %s (%s)", target, error, hint)
+            else:
+                log.warning("Slack refused a message to %s: %s", target, error or exc)
+            if status >= 500 or status == 429 or error in _TRANSIENT_ERRORS or not error:
+                raise DeliveryDown(error) from None
+            raise DeliveryRefused(error) from None
+        except Exception as exc:  # connection refused, timeouts, a proxy's HTML error page
+            log.warning("could not reach Slack to post to %s: %s", target, exc)
+            raise DeliveryDown(str(exc)) from None
+        return str(response.get("ts") or "")
 
 
 class Notifier:
@@ -125,11 +214,13 @@ class Notifier:
         retry_backoff: tuple[float, float] = RETRY_BACKOFF,
         watcher: FolderWatcher | None = None,
         feed: FeedPoller | None = None,
+        delivery: Delivery | None = None,
     ) -> None:
         self.ctx = ctx
         self.store = ctx.store
         settings = ctx.settings
-        self.channel = settings.notify_channel
+        self.delivery: Delivery = delivery if delivery is not None else SlackDelivery(ctx)
+        self.channel = self.delivery.channel
         self.weekly = settings.notify_digest == "weekly"
         self.tick_seconds = tick_seconds
         self.digest_period = digest_period
@@ -139,12 +230,15 @@ class Notifier:
         self._retry_at = 0.0  # time.monotonic() before which nothing is posted
         self._settled_revision: int | None = None  # store revision with nothing left to send
         if watcher is None and settings.minutes_dir is not None:
-            watcher = FolderWatcher(ctx.store, settings.minutes_dir)
+            watcher = FolderWatcher(ctx.store, settings.minutes_dir,
+                                    policy=settings.size_policy)
         if feed is None and settings.minutes_feed_url:
             try:
                 feed = FeedPoller(ctx.store, settings.minutes_feed_url,
                                   interval=max(settings.minutes_feed_interval,
-                                               MIN_FEED_INTERVAL))
+                                               MIN_FEED_INTERVAL),
+                                  allow_hosts=settings.minutes_feed_allow_hosts,
+                                  policy=settings.size_policy)
             except ValueError as exc:
                 raise ConfigError(f"MINUTES_FEED_URL: {exc}") from None
         self.watcher = watcher
@@ -152,13 +246,6 @@ class Notifier:
         self._run_lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        client = ctx.client
-        if client is not None and not any(
-            isinstance(h, RateLimitErrorRetryHandler) for h in client.retry_handlers
-        ):
-            # 429 + Retry-After is waited out inside the call; bot.context.make_client already
-            # does this, a client built elsewhere gets it here.
-            client.retry_handlers.append(RateLimitErrorRetryHandler(max_retry_count=3))
 
     # -- the loop ------------------------------------------------------------------------------
 
@@ -175,6 +262,8 @@ class Notifier:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        if self.feed is not None:
+            self.feed.wait(timeout)
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -188,8 +277,8 @@ class Notifier:
         """One tick: refresh, poll the sources, tell followers, announce. Returns messages sent."""
         with self._run_lock:
             self._poll_sources()
-            if self.ctx.client is None:
-                return 0  # nothing can be posted; records wait until Slack is configured
+            if not self.delivery.ready():
+                return 0  # nothing can be posted; records wait until the service is configured
             self._ensure_baseline()
             if time.monotonic() < self._retry_at:
                 return 0
@@ -200,10 +289,10 @@ class Notifier:
             try:
                 sent += self._announce_digest() if self.weekly else self._announce()
                 sent += self._notify_followers()
-            except _SlackDown:
+            except DeliveryDown:
                 self._backoff = min(max(self._backoff * 2, self._backoff_min), self._backoff_max)
                 self._retry_at = time.monotonic() + self._backoff
-                log.warning("Slack did not take a notification; trying again in %.0f s",
+                log.warning("a notification was not taken; trying again in %.0f s",
                             self._backoff)
                 return sent
             self._backoff = 0.0
@@ -222,11 +311,19 @@ class Notifier:
                 self.watcher.poll()
             except Exception:
                 log.exception("polling the watched folder %s failed", self.watcher.folder)
-        if self.feed is not None and self.feed.due():
+        if self.feed is None:
+            return
+        if self.store.state_get(ANNOUNCEMENTS, BASELINE_KEY) is None and self.feed.due():
+            # The very first start: what the feed already lists is part of the baseline (not
+            # announced), so this one poll is waited for.
             try:
                 self.feed.poll()
             except Exception:
-                log.exception("polling the feed %s failed", self.feed.url)
+                log.exception("polling the feed %s failed", self.feed.public_url)
+            return
+        # In its own thread: a slow server never delays the folder or the announcements.
+        # What it ingests is announced by a later tick, like a CLI ingest.
+        self.feed.poll_in_background()
 
     # -- bookkeeping ---------------------------------------------------------------------------
 
@@ -267,32 +364,14 @@ class Notifier:
                 out.append((meeting, record))
         return out
 
-    # -- Slack ---------------------------------------------------------------------------------
+    # -- sending -----------------------------------------------------------------------------
 
-    def _post(self, channel: str, message: Message) -> str:
-        """Post one message; return its ts. Raises _SlackDown when Slack did not take it."""
-        assert self.ctx.client is not None
-        try:
-            response = self.ctx.client.chat_postMessage(
-                channel=channel, text=message.text, blocks=message.blocks,
-                unfurl_links=False, unfurl_media=False,
-            )
-        except SlackApiError as exc:
-            response = exc.response
-            error = str(response.get("error", "")) if response is not None else ""
-            status = getattr(response, "status_code", 200) or 200
-            hint = _CONFIG_ERRORS.get(error)
-            if hint:
-                log.error("Slack refused a message to %s: %s (%s)", channel, error, hint)
-            else:
-                log.warning("Slack refused a message to %s: %s", channel, error or exc)
-            if status >= 500 or status == 429 or error in _TRANSIENT_ERRORS or not error:
-                raise _SlackDown(error) from None
-            raise _SlackRefused(error) from None
-        except Exception as exc:  # connection refused, timeouts, a proxy's HTML error page
-            log.warning("could not reach Slack to post to %s: %s", channel, exc)
-            raise _SlackDown(str(exc)) from None
-        return str(response.get("ts") or "")
+    def _post(self, target: str, post: Post) -> str:
+        """Send every message of a post (not split: one); return the first message's id."""
+        first = ""
+        for message in self.delivery.render(post):
+            first = first or self.delivery.send(target, message)
+        return first
 
     # -- channel announcements ---------------------------------------------------------------
 
@@ -324,14 +403,16 @@ class Notifier:
             resuming = record is not None and record.get("content_hash") == meeting.content_hash
             if record is None or resuming:
                 kind = "new" if record is None else record.get("kind", "new")
-                messages = announce.announcement(meeting, items)
+                messages = self.delivery.render(
+                    announce.announcement_post(meeting, items, self.delivery.markup))
             else:
                 kind = "updated"
-                messages = [announce.update_note(meeting, items, record.get("items"))]
+                messages = self.delivery.render(announce.update_post(
+                    meeting, items, record.get("items"), self.delivery.markup))
             start = int(record.get("sent", 0)) if resuming and record else 0
             first_ts = record.get("ts") if resuming and record else None
             for index in range(start, len(messages)):
-                ts = self._post(self.channel, messages[index])
+                ts = self.delivery.send(self.channel, messages[index])
                 sent += 1
                 first_ts = first_ts or ts
                 # Recorded right after each accepted part: a failure later resumes here.
@@ -347,7 +428,8 @@ class Notifier:
     def _announce_bulk(self, meetings: list[MeetingRecord]) -> int:
         """Many new meetings at once: one message listing them, not a post each."""
         entries = [(m, self.store.items_for_meeting(m.meeting_id)) for m in meetings]
-        ts = self._post(self.channel, announce.bulk_note(entries, BULK_LINES_SHOWN))
+        ts = self._post(self.channel, announce.bulk_post(entries, BULK_LINES_SHOWN,
+                                                         self.delivery.markup))
         stamp = self._now()
         self.store.state_put_many(ANNOUNCEMENTS, {
             m.meeting_id: {"content_hash": m.content_hash, "announced_at": stamp, "ts": ts,
@@ -384,7 +466,7 @@ class Notifier:
             batch = pending[: announce.DIGEST_MEETINGS_PER_MESSAGE]
             entries = [(m, self.store.items_for_meeting(m.meeting_id), record is not None)
                        for m, record in batch]
-            ts = self._post(self.channel, announce.digest(entries))
+            ts = self._post(self.channel, announce.digest_post(entries, self.delivery.markup))
             sent += 1
             stamp = self._now()
             records: dict[str, dict] = {
@@ -410,7 +492,7 @@ class Notifier:
                    or c.get("content_hash") != m.content_hash or not c.get("complete")]
         if not pending:
             return 0
-        follows = all_follows(self.store)
+        follows = [f for f in all_follows(self.store) if self.delivery.reaches(f.user_id)]
         matches = self._matches(follows, {m.meeting_id for m in pending}) if follows else {}
         sent = 0
         finished: dict[str, dict] = {}
@@ -467,8 +549,9 @@ class Notifier:
                 done[user_id] = {"items": prints, "skipped": True}
                 continue
             try:
-                ts = self._post(user_id, announce.follow_dm(meeting, fresh, queries, updated))
-            except _SlackRefused as exc:
+                ts = self._post(user_id, announce.follow_post(meeting, fresh, queries, updated,
+                                                              self.delivery.markup))
+            except DeliveryRefused as exc:
                 done[user_id] = {"error": str(exc), "at": self._now(), "items": prints}
                 continue
             sent += 1
@@ -479,15 +562,3 @@ class Notifier:
         finished[meeting.meeting_id] = {"content_hash": meeting.content_hash, "users": done,
                                         "complete": True}
         return sent
-
-
-class _SlackDown(Exception):
-    """Slack did not accept a post; what was not recorded is tried again after a pause."""
-
-
-class _SlackRefused(_SlackDown):
-    """Slack answered, and said no for a reason a retry will not fix (e.g. ``user_not_found``).
-
-    For the channel this still pauses and retries (the setting may be fixed); for one follower's
-    message it is recorded, so one deleted user cannot hold up everyone else's messages.
-    """

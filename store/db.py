@@ -24,9 +24,13 @@ Why the file is handled with this much care:
   ``stat`` when nothing changed.
 * **Threads.** The bot runs handlers in threads; an ``RLock`` guards the in-memory state.
 
+    >>> from store.records import Item, Meeting
     >>> store = Store(None)                 # in memory; Store("data/referat.json") for a file
-    >>> report = store.ingest([meeting])    # doctest: +SKIP
-    >>> [r.title for r in store.items()]    # doctest: +SKIP
+    >>> meeting = Meeting("Direktionen", "2023-02-20", items=[Item(4, "Plasterordning")])
+    >>> store.ingest([meeting]).items_added
+    1
+    >>> [r.title for r in store.items()]
+    ['Plasterordning']
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ import json
 import os
 import tempfile
 import threading
+import types
+import typing
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -59,6 +65,21 @@ FORMAT_VERSION = 1
 
 _ITEM_FIELDS = tuple(f.name for f in dataclasses.fields(ItemRecord))
 _MEETING_FIELDS = tuple(f.name for f in dataclasses.fields(MeetingRecord))
+
+
+def _field_types(cls: type) -> tuple[tuple[str, tuple[type, ...]], ...]:
+    """(field, the types a stored value may have) from the record's own annotations."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for name in (f.name for f in dataclasses.fields(cls)):
+        args = typing.get_args(hints[name]) if isinstance(hints[name], types.UnionType) else ()
+        options = args or (hints[name],)
+        out.append((name, tuple(typing.get_origin(t) or t for t in options)))
+    return tuple(out)
+
+
+_ITEM_TYPES = _field_types(ItemRecord)
+_MEETING_TYPES = _field_types(MeetingRecord)
 # The tables that hold records; anything else is a state table.
 _RESERVED = frozenset({MEETINGS, ITEMS, META})
 
@@ -219,18 +240,54 @@ def _stat_signature(path: Path) -> _Signature | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
+def _invalid(kind: str, cls: type, doc: dict[str, Any]) -> StoreError:
+    """A record that does not fit its dataclass (a hand-edited store): name it and the field."""
+    required = [f.name for f in dataclasses.fields(cls)
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING]
+    missing = [name for name in required if name not in doc]
+    fields = _ITEM_TYPES if cls is ItemRecord else _MEETING_TYPES
+    wrong = [(name, allowed) for name, allowed in fields
+             if name in doc and not isinstance(doc[name], allowed)]
+    if missing:
+        what = f"field {missing[0]!r} is missing"
+    elif wrong:
+        name, allowed = wrong[0]
+        kinds = " or ".join("null" if t is type(None) else t.__name__ for t in allowed)
+        what = f"field {name!r} is {type(doc[name]).__name__}, expected {kinds}"
+    else:
+        what = "it does not fit the record layout"
+    name = doc.get("meeting_id", "?")
+    if kind == "item":
+        name = f"{name} item {doc.get('item_number', '?')}"
+    return StoreError(f"store record {kind} {name} fails validation: {what}")
+
+
 def _item_record(doc: dict[str, Any]) -> ItemRecord:
     # Faster than ItemRecord.from_doc at 100,000 items (no dataclasses.fields() per call); the
     # attachments list is copied so a caller can never change the stored document.
     values = {name: doc[name] for name in _ITEM_FIELDS if name in doc}
     values["attachments"] = list(values.get("attachments") or [])
-    return ItemRecord(**values)
+    try:
+        record = ItemRecord(**values).public()  # a closed item leaves the store by its title only
+    except TypeError:
+        raise _invalid("item", ItemRecord, doc) from None
+    for name, allowed in _ITEM_TYPES:
+        if not isinstance(values.get(name), allowed):
+            raise _invalid("item", ItemRecord, doc)
+    return record
 
 
 def _meeting_record(doc: dict[str, Any]) -> MeetingRecord:
     values = {name: doc[name] for name in _MEETING_FIELDS if name in doc}
     values["participants"] = list(values.get("participants") or [])
-    return MeetingRecord(**values)
+    try:
+        record = MeetingRecord(**values)
+    except TypeError:
+        raise _invalid("meeting", MeetingRecord, doc) from None
+    for name, allowed in _MEETING_TYPES:
+        if name in values and not isinstance(values[name], allowed):
+            raise _invalid("meeting", MeetingRecord, doc)
+    return record
 
 
 def _newest_first(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import io
 import logging
+import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -43,6 +45,18 @@ _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
 _PDF_WINDOW = 1024
 
 NO_TEXT_LAYER = "no text layer (scanned PDF?) — run OCR first"
+
+# Bounds on what one document may cost, checked before the expensive part where possible. Real
+# minutes stay far below them; a file past one is refused with a message that says which.
+#: Word: the uncompressed size of all parts together, and of the XML parts python-docx parses.
+DOCX_MAX_TOTAL_BYTES = 150_000_000
+DOCX_MAX_XML_BYTES = 25_000_000
+#: Word: a part this much larger than its compressed size is a zip bomb, not a document.
+DOCX_MAX_RATIO = 200
+DOCX_MAX_PARTS = 5000
+#: PDF: pages read from one file, and seconds spent reading them.
+PDF_MAX_PAGES = 2000
+PDF_MAX_SECONDS = 120.0
 
 
 class NeedsOCR(ParseError):
@@ -86,11 +100,12 @@ def _describe(kind: str) -> str:
 _PROMISED = {".pdf": "pdf", ".docx": "docx", ".docm": "docx"}
 
 
-def read_document(path: str | Path) -> str:
+def read_document(path: str | Path, *, max_text_chars: int | None = None) -> str:
     """The cleaned text of a .txt, .pdf or .docx file, chosen by its content.
 
     Raises :class:`ParseError` (``"<path>: why"``) for anything that cannot be read as minutes,
-    and :class:`NeedsOCR` for a PDF with no text layer.
+    and :class:`NeedsOCR` for a PDF with no text layer. ``max_text_chars`` refuses a document
+    holding more text than that (the size policy of :mod:`store.ingest`), before it is parsed.
     """
     path = Path(path)
     try:
@@ -101,10 +116,10 @@ def read_document(path: str | Path) -> str:
     promised = _PROMISED.get(path.suffix.lower())
     if kind == "empty":
         raise ParseError(f"{path}: empty file")
-    if promised and kind != promised:
+    if promised and kind not in (promised, "text"):  # the content decides, not the name
         raise ParseError(f"{path}: named {path.suffix} but is {_describe(kind)}")
     if kind == "pdf":
-        text = pdf_text(data, path)
+        text = pdf_text(data, path, max_text_chars=max_text_chars)
     elif kind == "docx":
         text = docx_text(data, path)
     elif kind == "text":
@@ -116,27 +131,50 @@ def read_document(path: str | Path) -> str:
         raise ParseError(f"{path}: not minutes: {_describe(kind)}")
     if not text.strip():
         raise ParseError(f"{path}: no text in the document")
+    if max_text_chars is not None and len(text) > max_text_chars:
+        raise TooLarge(f"{path}: {too_much_text(len(text), max_text_chars)}")
     return text
 
 
-def load_meeting(path: str | Path) -> Meeting:
+class TooLarge(ParseError):
+    """A document past one of the size or time bounds: refused, not read."""
+
+
+def too_much_text(chars: int, limit: int) -> str:
+    """The one wording for text over the size policy's limit."""
+    from store.ingest import RAISE_HINT
+
+    return f"too large: {chars / 1e6:.1f} MB of text, the limit is {limit / 1e6:g} MB {RAISE_HINT}"
+
+
+def load_meeting(path: str | Path, *, max_text_chars: int | None = None) -> Meeting:
     """Read a document and parse it into a :class:`Meeting` (``source`` is the path given)."""
-    return parse_text(read_document(path), source=str(path))
+    return parse_text(read_document(path, max_text_chars=max_text_chars), source=str(path))
 
 
-def pdf_text(data: bytes, path: Path) -> str:
-    """The text of a PDF, page by page in layout mode, rebuilt into paragraphs."""
+def pdf_text(data: bytes, path: Path, *, max_text_chars: int | None = None) -> str:
+    """The text of a PDF, page by page in layout mode, rebuilt into paragraphs.
+
+    At most :data:`PDF_MAX_PAGES` pages and :data:`PDF_MAX_SECONDS` seconds; with
+    ``max_text_chars``, reading stops as soon as the pages hold more text than that.
+    """
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import DependencyError, PdfReadError
 
     _quiet_pypdf()
+    declared = _declared_pages_in_bytes(data)
+    if declared > PDF_MAX_PAGES:  # before pypdf reads a page tree that may take seconds to parse
+        raise TooLarge(f"{path}: too large: {declared:,} pages, the limit is {PDF_MAX_PAGES:,}")
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted and not _open_encrypted(reader):
-            raise ParseError(f"{path}: encrypted PDF (a password is needed to open it)")
-        pages = [_page_text(page) for page in reader.pages]
+        if reader.is_encrypted:
+            _open_encrypted(reader, path)
+        pages = _read_pages(reader, path, max_text_chars)
     except ParseError:
         raise
+    except DependencyError as exc:  # pypdf without its AES backend: say what is missing
+        raise ParseError(f"{path}: PDF uses AES encryption; install the cryptography package "
+                         "to read it") from exc
     except PdfReadError as exc:
         raise ParseError(f"{path}: damaged PDF ({exc})") from exc
     except Exception as exc:
@@ -148,13 +186,64 @@ def pdf_text(data: bytes, path: Path) -> str:
     return rebuild_paragraphs(pages)
 
 
-def _open_encrypted(reader) -> bool:
-    """Many published PDFs are "encrypted" only to forbid editing, with an empty user password;
-    those open without asking. Anything else needs the password we do not have."""
+def _read_pages(reader, path: Path, max_text_chars: int | None) -> list[str]:
+    """Each page's text, within the page, time and text bounds (a :class:`TooLarge` past one).
+
+    The page count the document declares is checked before its page tree is walked, and the
+    real count after, so a file listing 100,000 pages is refused at once.
+    """
+    for count in (_declared_pages(reader), len(reader.pages)):
+        if count > PDF_MAX_PAGES:
+            raise TooLarge(f"{path}: too large: {count:,} pages, the limit is {PDF_MAX_PAGES:,}")
+    started = time.monotonic()
+    pages: list[str] = []
+    chars = 0
+    for page in reader.pages:
+        pages.append(_page_text(page))
+        chars += len(pages[-1])
+        if max_text_chars is not None and chars > max_text_chars:
+            raise TooLarge(f"{path}: {too_much_text(chars, max_text_chars)}")
+        if time.monotonic() - started > PDF_MAX_SECONDS:
+            raise TooLarge(f"{path}: too slow: took over {PDF_MAX_SECONDS:g} s to read "
+                           f"({len(pages)} of {count} pages); refused")
+    return pages
+
+
+_COUNT = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d{1,12})"
+                    rb"|/Count\s+(\d{1,12})[^>]*?/Type\s*/Pages\b")
+
+
+def _declared_pages_in_bytes(data: bytes) -> int:
+    """The largest page count a page-tree node states in the file's uncompressed objects."""
+    counts = [int(a or b) for a, b in _COUNT.findall(data)]
+    return max(counts, default=0)
+
+
+def _declared_pages(reader) -> int:
+    """The ``/Count`` of the root page tree (0 when missing or not a number)."""
     try:
-        return bool(reader.decrypt(""))
-    except Exception:  # missing crypto backend or unsupported algorithm: treat as locked
-        return False
+        count = reader.root_object["/Pages"]["/Count"]
+    except Exception:
+        return 0
+    return count if isinstance(count, int) else 0
+
+
+def _open_encrypted(reader, path: Path) -> None:
+    """Many published PDFs are "encrypted" only to forbid editing, with an empty user password;
+    those open without asking (RC4 or AES; AES needs the ``cryptography`` package). Only a PDF
+    that really asks for a password is reported as encrypted."""
+    from pypdf import PasswordType
+    from pypdf.errors import DependencyError
+
+    try:
+        opened = reader.decrypt("")
+    except DependencyError:
+        raise
+    except Exception as exc:
+        raise ParseError(f"{path}: damaged or unsupported PDF encryption "
+                         f"({type(exc).__name__}: {exc})") from exc
+    if opened == PasswordType.NOT_DECRYPTED:
+        raise ParseError(f"{path}: encrypted PDF (a password is needed to open it)")
 
 
 def _page_text(page) -> str:
@@ -187,6 +276,7 @@ def docx_text(data: bytes, path: Path) -> str:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    _check_docx_size(data, path)
     try:
         document = docx.Document(io.BytesIO(data))
         blocks: list[str] = []  # paragraphs, and PAGE_BREAK where a page ends
@@ -232,6 +322,35 @@ def docx_text(data: bytes, path: Path) -> str:
 
 
 _PAGE_BREAK = "\f"
+
+
+def _check_docx_size(data: bytes, path: Path) -> None:
+    """Refuse a Word file whose parts would expand past the bounds, before anything is unpacked.
+
+    The sizes are the zip directory's; Python's zip reader never inflates an entry past the
+    size its directory declares, so a part that lies about its size cannot grow beyond it.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise ParseError(f"{path}: damaged Word document ({exc})") from exc
+    if len(parts) > DOCX_MAX_PARTS:
+        raise TooLarge(f"{path}: too large: {len(parts):,} parts in the Word file, "
+                       f"the limit is {DOCX_MAX_PARTS:,}")
+    total = sum(part.file_size for part in parts)
+    if total > DOCX_MAX_TOTAL_BYTES:
+        raise TooLarge(f"{path}: too large: would unpack to {total / 1e6:,.0f} MB, "
+                       f"the limit is {DOCX_MAX_TOTAL_BYTES / 1e6:,.0f} MB")
+    for part in parts:
+        if part.filename.endswith((".xml", ".rels")) and part.file_size > DOCX_MAX_XML_BYTES:
+            raise TooLarge(f"{path}: too large: {part.filename} would unpack to "
+                           f"{part.file_size / 1e6:,.0f} MB, the limit is "
+                           f"{DOCX_MAX_XML_BYTES / 1e6:,.0f} MB")
+        ratio = part.file_size / max(part.compress_size, 1)
+        if part.file_size > 1024 * 1024 and ratio > DOCX_MAX_RATIO:
+            raise TooLarge(f"{path}: refused: {part.filename} expands {ratio:,.0f} times "
+                           f"(a zip bomb?), the limit is {DOCX_MAX_RATIO}")
 
 
 def _page_breaks(element) -> tuple[bool, bool]:

@@ -129,8 +129,28 @@ class ItemRecord:
     start_time: str | None = None
     municipality: str | None = None
 
+    def public(self) -> ItemRecord:
+        """The record as any surface may show it: a closed item with every content field
+        emptied, whatever the record holds; an open item unchanged (``self``).
+
+        The parser leaves closed items empty, but a spelling it did not recognise, an older
+        store file or a hand-edited one could still carry text; this is the one place that
+        decides what of a closed item leaves the store: number, title, case number and the
+        meeting it belongs to.
+        """
+        if not self.closed:
+            return self
+        return dataclasses.replace(
+            self, journal_number=None, document_number=None, decision="", recommendation="",
+            resume="", presentation="", treatment="", economy="", attachments=[], text="",
+        )
+
     @classmethod
     def from_item(cls, meeting: Meeting, item: Item) -> ItemRecord:
+        return cls._from_item(meeting, item).public()
+
+    @classmethod
+    def _from_item(cls, meeting: Meeting, item: Item) -> ItemRecord:
         return cls(
             meeting_id=meeting.meeting_id,
             municipality=meeting.municipality,
@@ -158,7 +178,7 @@ class ItemRecord:
     def from_doc(cls, doc: dict[str, Any]) -> ItemRecord:
         """Build a record from a stored document, ignoring keys this version does not know."""
         names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in doc.items() if k in names})
+        return cls(**{k: v for k, v in doc.items() if k in names}).public()
 
     def to_doc(self) -> dict[str, Any]:
         """The stored document: a shallow copy (the only nested value is a list of strings)."""

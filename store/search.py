@@ -985,25 +985,9 @@ def _date_text(query: Query) -> str:
     return " ".join(parts)
 
 
-_HINTS = {
-    "da": {
-        "empty": "Skriv et spørgsmål, et emne eller et sagsnummer.",
-        "case": "Jeg fandt ingen sag med nummeret {0} i referaterne. Tjek nummeret, "
-        "eller spørg med ord fra punktets titel.",
-        "words": "Ingen punkter svarer godt nok til spørgsmålet. Prøv med et sagsnummer eller "
-        "andre ord, fx fra punktets titel.",
-        "date": "Jeg fandt ikke noget om det fra {0}. Prøv uden dato eller med en anden periode.",
-    },
-    "en": {
-        "empty": "Type a question, a topic or a case number.",
-        "case": "I found no case numbered {0} in the minutes. Check the number, or ask with "
-        "words from the item's title.",
-        "words": "No agenda item matches the question well enough. Try a case number or other "
-        "words, e.g. from the item's title (the minutes are in Danish).",
-        "date": "I found nothing about that from {0}. Try without the date or another period.",
-    },
-}
-
-
 def _hint(lang: str, kind: str, arg: str = "") -> str:
-    return _HINTS["en" if lang == "en" else "da"][kind].format(arg)
+    # The hints are answer wording, kept in the answer's wording table; imported here because
+    # store.answer imports this module.
+    from store.answer import word
+
+    return word(lang, f"hint_{kind}").format(arg)

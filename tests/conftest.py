@@ -8,35 +8,29 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.slack_stub import SlackStub
-
-REPO = Path(__file__).resolve().parents[1]
-SAMPLES = REPO / "examples" / "minutes"
-GENERATOR = REPO.parent / "shared" / "tools" / "gen_minutes.py"
-
-SLACK_TOKEN = "xoxb-test-0000-secret-bot-token"
-SIGNING_SECRET = "test-signing-secret-0000"
-APP_TOKEN = "xapp-test-0000-secret-app-token"
+from tests.helpers import SAMPLES, SlackStub, slack_settings
 
 # Variables read by bot/config.py (and Slack's SDKs) that must never leak into a test.
-_ENV_PREFIXES = ("SLACK_", "INLINE_CASE_", "NOTIFY_", "MINUTES_", "REFERAT_")
+_ENV_PREFIXES = ("SLACK_", "INLINE_CASE_", "NOTIFY_", "MINUTES_", "REFERAT_", "TEAMS_")
+_ENV_NAMES = ("LOG_LEVEL", "PORT", "HTTPS_PROXY", "https_proxy")
 
 
 @pytest.fixture(autouse=True)
-def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """No real setting reaches a test: not from the shell, not from a ``.env`` in the checkout
+    (``bot.config.CHECKOUT`` points at an empty folder during tests)."""
     for name in list(os.environ):
-        if name.startswith(_ENV_PREFIXES):
+        if name.startswith(_ENV_PREFIXES) or name in _ENV_NAMES:
             monkeypatch.delenv(name, raising=False)
     # Embedding costs tens of milliseconds an item: tests that need meaning search turn it on
     # for a small corpus (tests/test_semantic.py); every other test searches by words.
     monkeypatch.setenv("REFERAT_SEMANTIC", "off")
+    monkeypatch.setattr("bot.config.CHECKOUT", tmp_path_factory.getbasetemp() / "no-checkout")
 
 
 @pytest.fixture(scope="session")
@@ -74,20 +68,6 @@ def slack_stub() -> Iterator[SlackStub]:
         yield stub
 
 
-def slack_settings(stub: SlackStub, db_path: Path, **overrides):
-    """Settings for a bot talking to ``stub`` (HTTP mode unless ``slack_app_token`` is given)."""
-    from bot.config import Settings
-
-    values = {
-        "db_path": db_path,
-        "slack_bot_token": SLACK_TOKEN,
-        "slack_signing_secret": SIGNING_SECRET,
-        "slack_api_url": stub.api_url,
-    }
-    values.update(overrides)
-    return Settings(**values)
-
-
 @pytest.fixture
 def bot_ctx(slack_stub: SlackStub, sample_store, sample_store_path: Path):
     """A :class:`bot.context.BotContext` on the sample store, its client pointed at the stub."""
@@ -99,9 +79,9 @@ def bot_ctx(slack_stub: SlackStub, sample_store, sample_store_path: Path):
 @pytest.fixture(scope="session")
 def generated_1000(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder of 1,000 synthetic meetings (written once per session) to mix real minutes into."""
-    if not GENERATOR.exists():
-        pytest.skip(f"corpus generator not found: {GENERATOR}")
+    from bench.corpus import write_corpus
+
     out = tmp_path_factory.mktemp("generated")
-    subprocess.run([sys.executable, str(GENERATOR), str(out), "--meetings", "1000"],
-                   check=True, capture_output=True)
+    write_corpus(out, 1000)
     return out
+

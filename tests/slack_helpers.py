@@ -47,11 +47,19 @@ def start_http_bot(ctx: BotContext) -> Iterator[str]:
     Yields the base URL (``http://127.0.0.1:<port>``); requests go to ``base + "/slack/events"``.
     The server is shut down, and its thread joined, when the block exits.
     """
-    from bot.runner import make_http_server, stop_http_server
+    from bot.runner import make_http_server
     from bot.slack_app import build_app
 
     app = build_app(ctx)
-    server = make_http_server(app, host="127.0.0.1", port=0)
+    with serve(make_http_server(app, host="127.0.0.1", port=0)) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def serve(server: Any) -> Iterator[str]:
+    """Run a waitress server in a thread; yield its base URL; stop it and join the thread."""
+    from bot.runner import stop_http_server
+
     thread = threading.Thread(target=server.run, name="waitress-test", daemon=True)
     thread.start()
     try:

@@ -40,6 +40,16 @@ def test_labels_follow_language() -> None:
     assert human_date("2023-02-20", "en") == "20 February 2023"
 
 
+def test_both_languages_word_the_same_things() -> None:
+    from store.answer import _LABELS
+
+    assert set(_LABELS["da"]) == set(_LABELS["en"])
+    for lang in ("da", "en"):
+        for key, text in _LABELS[lang].items():
+            other = _LABELS["en" if lang == "da" else "da"][key]
+            assert text.count("{") == other.count("{"), key
+
+
 def test_bare_decision_quotes_the_recommendation(searcher: Searcher) -> None:
     text = answer_text(searcher.search("hvad blev der besluttet om plasterordningen?"))
     lines = text.splitlines()

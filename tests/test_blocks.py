@@ -26,32 +26,7 @@ from bot.blocks import (
 )
 from bot.feedback import parse_value
 from store.answer import answer_text
-from store.records import ItemRecord
-
-
-def make_record(**fields: Any) -> ItemRecord:
-    values: dict[str, Any] = {
-        "meeting_id": "Direktionen|2023-02-20",
-        "body": "Direktionen",
-        "date": "2023-02-20",
-        "item_number": 4,
-        "title": 'VSBV - Forbindsstoffer - "Plasterordning"',
-        "closed": False,
-        "case_number": "18-034639K",
-        "journal_number": None,
-        "document_number": None,
-        "decision": "Godkendt.",
-        "recommendation": "Sekretariatschefen indstiller, at ordningen ophører.",
-        "resume": "",
-        "presentation": "",
-        "treatment": "",
-        "economy": "",
-        "attachments": [],
-        "text": "",
-        "source": "direktionen-2023-02-20.txt",
-    }
-    values.update(fields)
-    return ItemRecord(**values)
+from tests.helpers import make_record
 
 
 def all_text(blocks: Any) -> str:

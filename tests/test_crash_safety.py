@@ -13,17 +13,16 @@ from pathlib import Path
 import pytest
 
 from store.db import Store
-from tests.test_db import make_meeting
+from tests.helpers import make_meeting
 
 REPO = Path(__file__).resolve().parents[1]
-GEN_MINUTES = REPO.parent / "shared" / "tools" / "gen_minutes.py"
 
 # Builds a large batch in the child and ingests it in one transaction (a ~20 MB write), so the
 # window between "temporary file created" and "os.replace" is wide enough to kill inside.
 BIG_INGEST = textwrap.dedent("""
     import sys
     from store.db import Store
-    from tests.test_db import make_meeting
+    from tests.helpers import make_meeting
     path, count = sys.argv[1], int(sys.argv[2])
     meetings = [make_meeting(n, body="Teknik- og Miljøudvalget", items=10) for n in range(count)]
     for meeting in meetings:
@@ -38,7 +37,7 @@ BIG_INGEST = textwrap.dedent("""
 SMALL_WRITES = textwrap.dedent("""
     import sys
     from store.db import Store
-    from tests.test_db import make_meeting
+    from tests.helpers import make_meeting
     path, body, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
     store = Store(path)
     for n in range(count):
@@ -142,12 +141,8 @@ def test_killed_at_random_moments(tmp_path: Path) -> None:
         assert _snapshot(Store(db_path)) == before
 
 
-@pytest.mark.skipif(not GEN_MINUTES.is_file(), reason="corpus generator not available")
-def test_killed_during_ingest_of_generated_minutes(tmp_path: Path) -> None:
-    pytest.importorskip("store.parse")
-    corpus = tmp_path / "corpus"
-    subprocess.run([sys.executable, str(GEN_MINUTES), str(corpus), "--meetings", "1000"],
-                   check=True, capture_output=True)
+def test_killed_during_ingest_of_generated_minutes(generated_1000: Path, tmp_path: Path) -> None:
+    corpus = generated_1000
     db_path = tmp_path / "referat.json"
     before_bytes, before = _seed(db_path)
     for _attempt in range(3):

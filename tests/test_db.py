@@ -12,29 +12,8 @@ from filelock import FileLock
 
 from store import db as dbmod
 from store.db import Store
-from store.records import Item, Meeting, StoreError
-
-
-def make_meeting(n: int, *, body: str = "Direktionen", items: int = 3,
-                 decision: str = "Godkendt.", date: str | None = "auto") -> Meeting:
-    """A small meeting whose date is derived from ``n`` (distinct n -> distinct meeting)."""
-    auto = f"{2000 + n // 336:04d}-{1 + n // 28 % 12:02d}-{1 + n % 28:02d}"
-    when = auto if date == "auto" else date
-    meeting = Meeting(
-        body=body, date=when, start_time="12:30", place="Mødelokale 6",
-        participants=["Søren Ole Sørensen"], source=f"minutes/{body}-{when}.txt",
-        items=[
-            Item(number=k + 1, title=f"Punkt {k + 1} om ældrepleje",
-                 case_number=f"23-{n:03d}{k:03d}", decision=decision,
-                 recommendation="Direktøren indstiller, at sagen godkendes.",
-                 attachments=[f"Bilag {k + 1}"], text="Sagen vedrører budgetopfølgning.")
-            for k in range(items)
-        ],
-    )
-    meeting.items.append(Item(number=items + 1, title="Lukket: Personalesag", closed=True,
-                              case_number=f"24-{n:06d}"))
-    meeting.content_hash = meeting.compute_hash()
-    return meeting
+from store.records import StoreError
+from tests.helpers import make_meeting
 
 
 @pytest.fixture(params=["memory", "file"])

@@ -46,10 +46,12 @@ def test_every_setting_is_in_env_example_and_back() -> None:
 
 def test_env_example_defaults_are_safe() -> None:
     values = dict(re.findall(r"^([A-Z_]+)=(.*)$", ENV_EXAMPLE, flags=re.M))
-    for secret in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+    for secret in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET",
+                   "TEAMS_APP_PASSWORD"):
         assert values[secret] == ""
     settings = Settings.from_env(values)
-    assert not settings.slack_enabled
+    assert not settings.slack_enabled and not settings.teams_enabled
+    assert settings.teams_host == "127.0.0.1"
 
 
 def test_readme_documents_every_cli_command() -> None:
@@ -64,3 +66,51 @@ def test_readme_documents_every_stored_field() -> None:
 
     for name in ItemRecord.__dataclass_fields__:
         assert f"| `{name}` |" in README, name
+
+
+def test_config_variables_are_the_env_example_variables_in_order() -> None:
+    from bot.config import VARIABLES
+
+    documented = re.findall(r"^([A-Z_]+)=(.*)$", ENV_EXAMPLE, flags=re.M)
+    assert list(VARIABLES.items()) == documented
+
+
+def test_readme_sample_answer_is_what_the_console_prints(sample_store) -> None:
+    """The console exchange under "What Referat is", replayed on the samples, word for word."""
+    import io
+
+    from bot.console import PROMPT, chat
+    from store.search import Searcher
+
+    block = re.search(r"```\n(referat> .*?)\n```", README, flags=re.S).group(1)
+    question, *expected = block.splitlines()
+    out = io.StringIO()
+    chat(Searcher(sample_store), io.StringIO(question.removeprefix(PROMPT) + "\nquit\n"), out)
+    answer = out.getvalue().split(PROMPT)[1].strip("\n")
+    assert answer.splitlines() == expected
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared helpers live in tests/helpers.py; a test module never imports a test module or
+    the conftest, so each can be read (and moved) on its own."""
+    import ast
+
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            else:
+                continue
+            for name in names:
+                assert not name.startswith(("tests.test_", "tests.conftest")), (path.name, name)
+
+
+def test_documented_defaults_are_the_defaults_in_effect() -> None:
+    """Settings read from nothing equal settings read from every documented default, so
+    `referat config` never shows a default the code does not use."""
+    from bot.config import VARIABLES
+
+    assert Settings.from_env({}) == Settings.from_env(VARIABLES)

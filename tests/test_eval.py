@@ -1,6 +1,6 @@
-"""Every shared evaluation question, over the samples alone and with 1,000 generated meetings."""
+"""Every question about the bundled samples, over the samples alone and with 1,000 generated
+meetings mixed in."""
 
-import json
 from pathlib import Path
 
 import pytest
@@ -8,15 +8,7 @@ import pytest
 from store.db import Store
 from store.ingest import ingest_paths
 from store.search import Searcher
-
-ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SAMPLES = ROOT / "examples" / "minutes"
-QUESTIONS = SHARED / "eval" / "questions.jsonl"
-
-QS = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines()
-      if line.strip()] if QUESTIONS.exists() else []
-pytestmark = pytest.mark.skipif(not QS, reason="shared evaluation questions not found")
+from tests.helpers import QS, SAMPLES
 
 
 def _norm(case: str | None) -> str | None:

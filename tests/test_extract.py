@@ -16,7 +16,7 @@ import pytest
 from store.clean import normalise_chars, rebuild_paragraphs
 from store.extract import NeedsOCR, load_meeting, read_document, sniff
 from store.records import ParseError
-from tests import docmaker
+from tests.helpers import docmaker
 
 SAMPLES = sorted((Path(__file__).resolve().parents[1] / "examples" / "minutes").glob("*.txt"))
 SAMPLE_IDS = [p.stem for p in SAMPLES]
@@ -291,7 +291,6 @@ def _bad_files(folder: Path, good_pdf: Path | None) -> dict[str, tuple[Path, str
     add("empty.pdf", b"", "empty file")
     add("blank.txt", b"  \n\n \r\n", "empty file")
     add("zip.pdf", _zip({"hello.txt": b"hi"}), "named .pdf but is a zip archive")
-    add("text.pdf", b"REFERAT Direktionen 2023\n", "named .pdf but is plain text")
     add("picture.pdf", docmaker.grey_png(8, 8), "named .pdf but is a PNG image")
     add("picture.docx", docmaker.grey_png(8, 8), "named .docx but is a PNG image")
     add("photo.txt", b"\xff\xd8\xff\xe0" + bytes(64), "JPEG image")

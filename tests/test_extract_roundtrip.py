@@ -16,7 +16,7 @@ import pytest
 
 from store.extract import load_meeting
 from store.parse import decode_bytes, parse_file
-from tests import docmaker
+from tests.helpers import docmaker
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted(

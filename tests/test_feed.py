@@ -3,144 +3,24 @@ conditional requests, and every way a response can be bad (all logged and retrie
 
 from __future__ import annotations
 
-import contextlib
-import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from store.db import Store
 from store.sources import FEED_TABLE, FeedPoller, parse_feed
-from tests.test_sources import meeting_id, minutes_text
-
-ETAG = '"feed-v1"'
-LAST_MODIFIED = "Mon, 06 Mar 2023 10:00:00 GMT"
-ATOM = "application/atom+xml"
-
-
-@dataclass
-class Route:
-    """What the server answers on one path."""
-
-    body: bytes = b""
-    status: int = 200
-    content_type: str = "text/plain; charset=utf-8"
-    etag: str = ""
-    last_modified: str = ""
-    delay: float = 0.0
-    send_length: bool = True
-
-
-@dataclass
-class Seen:
-    path: str
-    headers: dict[str, str]
-
-
-@dataclass
-class FeedServer:
-    """A threaded HTTP server on 127.0.0.1 serving :class:`Route` s; records every request."""
-
-    routes: dict[str, Route] = field(default_factory=dict)
-    requests: list[Seen] = field(default_factory=list)
-    base: str = ""
-
-    def hits(self, path: str) -> int:
-        return sum(1 for r in self.requests if r.path == path)
-
-
-def _handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-            return
-
-        def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
-            headers = {k.lower(): v for k, v in self.headers.items()}
-            server.requests.append(Seen(self.path, headers))
-            route = server.routes.get(self.path)
-            if route is None:
-                self._reply(404, b"not found", "text/plain", {})
-                return
-            if route.delay:
-                time.sleep(route.delay)
-            if route.etag and headers.get("if-none-match") == route.etag:
-                self._reply(304, b"", "", {"ETag": route.etag})
-                return
-            if route.last_modified and headers.get("if-modified-since") == route.last_modified:
-                self._reply(304, b"", "", {"Last-Modified": route.last_modified})
-                return
-            extra = {}
-            if route.etag:
-                extra["ETag"] = route.etag
-            if route.last_modified:
-                extra["Last-Modified"] = route.last_modified
-            self._reply(route.status, route.body, route.content_type, extra, route.send_length)
-
-        def _reply(self, status: int, body: bytes, ctype: str, extra: dict[str, str],
-                   send_length: bool = True) -> None:
-            self.send_response(status)
-            if ctype:
-                self.send_header("Content-Type", ctype)
-            if send_length:
-                self.send_header("Content-Length", str(len(body)))
-            else:
-                self.send_header("Connection", "close")
-                self.close_connection = True
-            for key, value in extra.items():
-                self.send_header(key, value)
-            self.end_headers()
-            if status != 304:
-                with contextlib.suppress(OSError):  # the client gave up (size cap, timeout)
-                    self.wfile.write(body)
-
-    return Handler
-
-
-@pytest.fixture
-def server() -> Iterator[FeedServer]:
-    state = FeedServer()
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    state.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    try:
-        yield state
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Store:
-    return Store(tmp_path / "referat.json")
-
-
-def poller(store: Store, url: str, tmp_path: Path, **kwargs) -> FeedPoller:
-    kwargs.setdefault("timeout", 2.0)
-    return FeedPoller(store, url, download_dir=tmp_path / "downloads", **kwargs)
-
-
-def txt(day: int) -> Route:
-    return Route(minutes_text(day).encode("utf-8"))
-
-
-def rss(*links: tuple[str, str]) -> bytes:
-    items = "".join(
-        f"<item><title>Referat</title><guid>{url}</guid><pubDate>{date}</pubDate>"
-        f'<enclosure url="{url}" type="text/plain" length="1"/></item>'
-        for url, date in links
-    )
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            f"<title>Referater</title>{items}</channel></rss>").encode()
+from tests.feed_server import (
+    ATOM,
+    ETAG,
+    LAST_MODIFIED,
+    FeedServer,
+    Route,
+    poller,
+    rss,
+    txt,
+)
+from tests.helpers import meeting_id, minutes_text
 
 
 def test_rss_files_are_ingested_and_an_unchanged_feed_costs_one_304(
@@ -220,7 +100,9 @@ def test_html_listing_failures_are_logged_and_retried_on_the_next_poll(
     server.routes["/files/broken.txt"] = Route(b"oops", status=500)
     server.routes["/files/slow.txt"] = Route(minutes_text(9).encode("utf-8"), delay=1.5)
     server.routes["/files/huge.txt"] = Route(b"x" * 30_000, send_length=False)
-    feed = poller(store, f"{server.base}/referater/", tmp_path, timeout=0.5, max_bytes=20_000)
+    now = [1_000_000.0]
+    feed = poller(store, f"{server.base}/referater/", tmp_path, timeout=0.5, max_bytes=20_000,
+                  wallclock=lambda: now[0])
 
     first = feed.poll()
     assert first.status == "fetched" and first.links == 5
@@ -235,7 +117,8 @@ def test_html_listing_failures_are_logged_and_retried_on_the_next_poll(
     failed = store.state_get(FEED_TABLE, f"file:{server.base}/files/broken.txt")
     assert failed is not None and failed["status"] == "failed" and failed["attempts"] == 1
 
-    # The site recovers: the next poll fetches only what failed, and now it works.
+    # The site recovers: once the back-off has passed, a poll fetches only what failed.
+    now[0] += 300
     server.routes["/files/login.pdf"] = txt(7)  # served as text: the content decides, not the name
     server.routes["/files/broken.txt"] = txt(8)
     server.routes["/files/slow.txt"] = txt(9)

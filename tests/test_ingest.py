@@ -11,7 +11,7 @@ import pytest
 from store.db import Store
 from store.ingest import NO_SUCH_FILE, collect_files, default_loader, ingest_paths, scan_paths
 from store.records import Meeting, ParseError
-from tests.test_db import make_meeting
+from tests.helpers import make_meeting
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "examples" / "minutes"
@@ -151,7 +151,9 @@ def test_nothing_loaded_writes_nothing(tmp_path: Path) -> None:
 def test_default_loader_reads_documents_by_content() -> None:
     from store.extract import load_meeting
 
-    assert default_loader() is load_meeting
+    loader = default_loader()
+    assert loader.func is load_meeting  # with the default size policy's text limit
+    assert loader.keywords == {"max_text_chars": 5_000_000}
 
 
 # -- the real sample minutes -------------------------------------------------------------------

@@ -22,45 +22,21 @@ from bot.context import BotContext, make_client
 from bot.notify import ANNOUNCEMENTS, BASELINE_KEY, Notifier, notifier_wanted
 from store.db import Store
 from store.records import ItemRecord, MeetingRecord
-from tests.conftest import slack_settings
-from tests.slack_stub import SlackStub
-from tests.test_sources import meeting_id, minutes_text
+from tests.helpers import (
+    CHANNEL,
+    SlackStub,
+    blocks_of,
+    drop,
+    make_ctx,
+    make_notifier,
+    meeting_id,
+    minutes_text,
+    posts,
+    slack_settings,
+    tick,
+)
 
-CHANNEL = "C0MINUTES"
 REPO = Path(__file__).resolve().parents[1]
-
-
-def make_ctx(stub: SlackStub, db_path: Path, inbox: Path | None, **overrides) -> BotContext:
-    """A bot process: its own Store on ``db_path`` (a new context is a restart)."""
-    overrides.setdefault("notify_channel", CHANNEL)
-    settings = slack_settings(stub, db_path, minutes_dir=inbox, **overrides)
-    return BotContext.create(settings)
-
-
-def make_notifier(ctx: BotContext, **kwargs) -> Notifier:
-    kwargs.setdefault("retry_backoff", (0.0, 0.0))
-    return Notifier(ctx, **kwargs)
-
-
-def tick(notifier: Notifier, times: int = 2) -> int:
-    """Run a few ticks, as the background thread would (a fresh file needs two polls)."""
-    return sum(notifier.run_once() for _ in range(times))
-
-
-def drop(inbox: Path, name: str, text: str) -> Path:
-    path = inbox / name
-    path.write_text(text, encoding="utf-8")
-    return path
-
-
-def posts(stub: SlackStub, channel: str | None = CHANNEL) -> list[dict]:
-    return [b for b in stub.calls_to("chat.postMessage")
-            if channel is None or b["channel"] == channel]
-
-
-def blocks_of(body: dict) -> list[dict]:
-    blocks = body["blocks"]
-    return json.loads(blocks) if isinstance(blocks, str) else blocks
 
 
 def texts(body: dict) -> str:

@@ -34,6 +34,7 @@ one family of published minutes faithfully, page furniture and quirks included:
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -43,100 +44,12 @@ from store.parse import label_of, parse_file, parse_text
 REALWORLD = Path(__file__).resolve().parent / "fixtures" / "realworld"
 CONTENT_FIELDS = ("decision", "recommendation", "resume", "presentation", "treatment", "economy")
 
-# file -> (body, date, start_time)
-MEETINGS = {
-    "firstagenda_labelled.txt": ("Udvalget for Klima og Miljø", "2020-06-04", "09:00"),
-    "eg_pdf_pages.txt": ("Økonomiudvalget", "2018-10-01", "16:00"),
-    "web_pkt.txt": ("Kultur- og Idrætsudvalget", "2019-04-03", "18:00"),
-    "sag_nr_chain.txt": ("Kommunalbestyrelsen", "2019-09-24", None),
-    "bullets_web.txt": ("Social- og Sundhedsudvalget", "2019-01-17", None),
-    "acadre_pages.txt": ("Økonomiudvalget", "2019-03-12", "16:00"),
-    "sbsys_nr.txt": ("Byrådet", "2020-06-04", "17:00"),
-}
-
-# file -> [(number, title, closed, case_number, decision starts with, recommendation starts with)]
-# An empty expectation means the field is empty.
-ITEMS = {
-    "firstagenda_labelled.txt": [
-        (49, "Godkendelse af dagsorden til mødet den 4. juni 2020", False, None,
-         "Godkendt\n\nFraværende: Peter Lund (V)",
-         "Administrationen indstiller, at:\n\n1. dagsorden"),
-        (50, "Beslutning om ny affaldsordning for sommerhuse", False, None,
-         "Anbefales over for Økonomiudvalget og Kommunalbestyrelsen.",
-         "Administrationen indstiller, at:\n\n1. sommerhuse"),
-        (51, "Orientering om vandløbsvedligeholdelse 2020", False, None,
-         "Taget til efterretning.", "Administrationen indstiller, at:\n\n1. orienteringen"),
-        (52, "Opkøb af landbrugsjord ved Skovsø - Lukket punkt", True, None, "", ""),
-        (53, "Orienteringer", False, None, "Fraværende: Peter Lund (V)", ""),
-        (54, "Underskriftsark", False, None, "", ""),
-    ],
-    "eg_pdf_pages.txt": [
-        (1, "Godkendelse af dagsorden", False, "330-2018-3619", "Godkendt.",
-         "Borgmesteren indstiller,\n1. at dagsordenen godkendes"),
-        (2, "Siden sidst fra udvalgets medlemmer", False, "330-2018-3619",
-         "Fraværende: Lene Dahl (A)", "Borgmesteren indstiller,\n1. at orienteringen"),
-        (3, "Orientering fra borgmester og direktion", False, "330-2018-3619",
-         "Fraværende: Lene Dahl (A)\nKommunaldirektøren orienterede", "Borgmesteren indstiller,"),
-        (4, "Anlægsregnskab for daginstitution i Vestbyen", False, "330-2016-7712",
-         "Fraværende: Lene Dahl (A)\nAd 1. Anbefales over for Byrådet.\nAd 2.",
-         "Direktøren for Børn og Unge indstiller,\n1. at anlægsregnskabet godkendes\n2. at"),
-        (5, "Lukket - ØU - Køb af erhvervsgrund", True, "330-2018-9010", "", ""),
-    ],
-    "web_pkt.txt": [
-        (42, "Beslutninger om dagsordenen", False, "299835",
-         "Dagsordenen blev godkendt uden bemærkninger.", ""),
-        (43, "Meddelelser fra formanden", False, "299835",
-         "\u0335 Åbning af den nye skaterbane", ""),
-        (44, "Handleplan for folkebibliotekerne 2019-2020", False, "316402", "Godkendt.",
-         "Forvaltningen indstiller, at handleplanen godkendes."),
-        (45, "Ansøgning om underskudsgaranti", True, "316877", "", ""),
-        (46, "Tilskud til musikfestival på havnen", False, "299835", "Tilskuddet blev bevilget.",
-         "Forvaltningen indstiller, at festivalen får et tilskud på 75.000 kr."),
-    ],
-    "sag_nr_chain.txt": [
-        (129, "Spørgetid", False, None, "Der var ingen spørgsmål.", ""),
-        (130, "Tillæg 2 til Lokalplan 88 for Vestparken - endelig vedtagelse", False, None,
-         "Godkendt.", "Teknisk Forvaltning indstiller,\n\nat tillægget til lokalplanen"),
-        (131, "Regnskab for renovering af svømmehallen", False, None,
-         "Godkendt som indstillet af Økonomiudvalget.",
-         "Kultur- og Fritidsforvaltningen indstiller,\n\n1. at regnskabet godkendes,"),
-        (132, "Eventuelt", False, None, "Intet.", ""),
-        (133, "Salg af grund på Industrivej", True, None, "", ""),
-    ],
-    "bullets_web.txt": [
-        (1, "Præsentation af demensstrategien", False, None,
-         "Udvalget tog præsentationen til efterretning.",
-         "Direktøren for Social og Sundhed indstiller til Social- og Sundhedsudvalget\n\n1. at"),
-        (2, "Takster for madservice 2019", False, None, "At 1: Godkendt.\n\nAt 2: Godkendt.",
-         "Direktøren for Social og Sundhed indstiller, at\n\n1. taksten for en hovedret"),
-        (3, "Orientering om ventelister til plejeboliger", False, None,
-         "Fraværende: Lis Holm (V)", ""),
-        (4, "Klage over afgørelse om hjælpemiddel (Lukket)", True, None, "", ""),
-        (5, "Meddelelser", False, None, "Formanden orienterede om et kommende dialogmøde", ""),
-    ],
-    "acadre_pages.txt": [
-        (1, "Godkendelse af dagsorden", False, None, "Godkendt.\nAfbud: Mette Krogh (F)", ""),
-        (2, "Budgetopfølgning pr. 31. januar 2019", False, "19/2210",
-         "Ad 1. Taget til efterretning.\nAd 2. Godkendt med den ændring",
-         "Økonomiafdelingen indstiller,\n1. at budgetopfølgningen tages til efterretning,"),
-        (3, "Frigivelse af anlægsmidler til skolerenovering", False, "14/30210",
-         "Anbefales over for Kommunalbestyrelsen.",
-         "Børne- og Kulturforvaltningen indstiller, at de afsatte midler frigives."),
-        (4, "Frigivelse af anlægsmidler til skolerenovering - supplerende", False, "14/30210",
-         "Sagen udsættes til næste møde.", ""),
-        (5, "Lukket punkt: Personalesag", True, "19/4410", "", ""),
-    ],
-    "sbsys_nr.txt": [
-        (61, "Godkendelse af dagsorden", False, "20/35762", "Godkendt.", ""),
-        (62, "Budgetrevision 1 2020", False, "20/2288", "Godkendt.\nFraværende: Ib Nørgaard (O)",
-         "Direktionen indstiller,\n\nat budgetrevisionen godkendes"),
-        (63, "Ny skolestruktur i Nordbyen", False, "19/12040",
-         "For stemte 17 (A, V, C, F)\nImod stemte 8 (O, Ø, B)\nForslaget er vedtaget.",
-         "Direktionen indstiller,\n\nat de to skoler i Nordbyen"),
-        (64, "Salg af ejendom - Lukket punkt", True, "20/8001", "", ""),
-        (65, "Eventuelt", False, None, "Intet.", ""),
-    ],
-}
+# What each fixture must parse to, in expected.json beside the fixtures: per file the meeting
+# (body, date, start_time) and every item (number, title, closed, case_number, how its decision
+# and recommendation start; an empty start means the field is empty).
+_EXPECTED = json.loads((REALWORLD / "expected.json").read_text(encoding="utf-8"))
+MEETINGS = {name: tuple(m.values()) for name, m in _EXPECTED["meetings"].items()}
+ITEMS = {name: [tuple(row.values()) for row in rows] for name, rows in _EXPECTED["items"].items()}
 
 
 @pytest.fixture(scope="module", params=sorted(MEETINGS))

@@ -23,6 +23,7 @@ Each fixture in tests/fixtures/variants/ imitates one family:
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -33,72 +34,12 @@ from store.records import ParseError
 VARIANTS = Path(__file__).resolve().parent / "fixtures" / "variants"
 CONTENT_FIELDS = ("decision", "recommendation", "resume", "presentation", "treatment", "economy")
 
-# file -> (body, date, start_time, place, participants)
-HEADERS = {
-    "eg_punkt.txt": ("Økonomiudvalget", "2017-04-24", "16:00", "Rådhuset, mødesal 1",
-                     ["Anne Hansen (A)", "Bo Jensen (V)", "Carla Nielsen (O)"]),
-    "polweb.txt": ("Børne- og Ungeudvalget", "2020-01-09", "13:00", "Byrådssalen", []),
-    "firstagenda.txt": ("Byrådet", "2002-05-15", None, "Rådhuset", []),
-    "flat_toc.txt": ("Teknik- og Miljøudvalget", "2020-06-04", "09:00", "", []),
-    "messy_cp1252.txt": ("Social- og Sundhedsudvalget", "2019-11-12", "15:30",
-                         "Plejecenter Æblehaven, mødelokale Ø",
-                         ["Åse Ørum", "Bent Møller", "Lis Kær"]),
-    "bom_crlf.txt": ("Direktionen", "2023-03-06", "12:30", "Mødelokale 6", []),
-    "sag_nr.txt": ("Byrådet", "2019-04-03", None, "", []),
-    "single_item.txt": ("Kultur- og Fritidsudvalget", "2020-03-03", None, "", []),
-}
-
-# file -> [(number, title, closed, case_number, journal_number, document_number, decision)]
-ITEMS = {
-    "eg_punkt.txt": [
-        (1, "Godkendelse af dagsorden", False, None, None, None, "Godkendt."),
-        (2, "Salg af byggegrund på Havnevej", False, "330-2019-2104", None, "330-2017-11223",
-         "Anbefales over for Byrådet.\nFraværende: Dorte Holm (F)"),
-        (3, "Anlægsbevilling til cykelsti", False, "330-2017-900", None, None,
-         "Fraværende: Dorte Holm (F)"),
-    ],
-    "polweb.txt": [
-        (1, "Godkendelse af dagsorden", False, "14/30210", None, None, "Godkendt."),
-        (2, "Skolestruktur i Nordområdet", False, "20/35762", None, None,
-         "Model 2 sendes i høring."),
-        (3, "Ansættelse af skoleleder - Lukket punkt", True, "299835", None, None, ""),
-        (4, "Meddelelser", False, None, None, None, "Taget til efterretning."),
-    ],
-    "firstagenda.txt": [
-        (1, "Budgetopfølgning 1. kvartal", False, "19.03.00-P24-1-19", "19.03.00-P24-1-19", None,
-         "At 1: Taget til efterretning.\nAt 2: Godkendt."),
-        (2, "Personalesag", True, "299835", None, None, ""),
-        (3, "Nyt navn til biblioteket", False, "00.01.00P35-0104", "00.01.00P35-0104", None,
-         "Godkendt."),
-    ],
-    "flat_toc.txt": [
-        (1, "Godkendelse af dagsorden", False, None, None, None, "Godkendt."),
-        (2, "Vintertjeneste - ny model", False, "306-2009-600", None, None,
-         "Godkendt med de faldne bemærkninger."),
-        (3, "Lukket - TMU - Erstatningssag", True, None, None, None, ""),
-        (4, "Trafiksikkerhedsplan", False, "2014/06569", "18.00Ø00", None, "Sendes i høring."),
-    ],
-    "messy_cp1252.txt": [
-        (1, "Godkendelse af dagsorden", False, None, None, None, "Godkendt."),
-        (2, "Ældrepolitik 2020-2023", False, "19/12345", None, None,
-         "Anbefales over for Byrådet."),
-        (3, "Lukket sag: Klagesag", True, "19/99999", None, None, ""),
-    ],
-    "bom_crlf.txt": [
-        (1, "Budgetproces 2024", False, "23-004411", None, None, "Godkendt."),
-        (2, "Lukket: Personalesag", True, "23-004412", None, None, ""),
-    ],
-    "sag_nr.txt": [
-        (1, "Godkendelse af dagsorden", False, "00.01.00P35-0104", "00.01.00P35-0104", None,
-         "Godkendt."),
-        (2, "Lokalplan for Stationsbyen", False, "19.03.00-P24-1-19", "19.03.00-P24-1-19", None,
-         "Lokalplanen vedtages endeligt."),
-        (3, "Lukket sag: Køb af ejendom", True, None, None, None, ""),
-    ],
-    "single_item.txt": [
-        (None, "Ændring af takster for vinterbadning", False, "20/35762", None, None, "Godkendt."),
-    ],
-}
+# What each fixture must parse to, in expected.json beside the fixtures: per file the header
+# (body, date, start_time, place, participants) and every item (number, title, closed,
+# case_number, journal_number, document_number, decision).
+_EXPECTED = json.loads((VARIANTS / "expected.json").read_text(encoding="utf-8"))
+HEADERS = {name: tuple(h.values()) for name, h in _EXPECTED["headers"].items()}
+ITEMS = {name: [tuple(row.values()) for row in rows] for name, rows in _EXPECTED["items"].items()}
 
 
 @pytest.fixture(scope="module", params=sorted(HEADERS))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,13 +18,27 @@ from store.followup import Conversations, asked_field, resolve
 from store.ingest import ingest_paths
 from store.parse import parse_text
 from store.search import Searcher
-from tests.slack_helpers import event_body, post_signed, start_http_bot
-from tests.test_cli import referat
-from tests.test_slack_http import SIGNING_SECRET, mention, next_ts, rendered
+from tests.helpers import (
+    SIGNING_SECRET,
+    event_body,
+    mention,
+    next_ts,
+    post_signed,
+    referat_env,
+    rendered,
+    start_http_bot,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "examples" / "minutes"
 PARTICIPANT = "Michael Gravesen"
+
+
+def referat(*args: str, db: Path) -> subprocess.CompletedProcess[str]:
+    """The command line as a user runs it, on the store ``db``, meaning search off."""
+    env = referat_env(REFERAT_DB=str(db), REFERAT_SEMANTIC="off")
+    return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
 
 
 @pytest.fixture

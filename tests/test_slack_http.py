@@ -21,45 +21,31 @@ import pytest
 from bot.context import BotContext
 from store.db import Store
 from store.parse import parse_text
-from tests.conftest import SIGNING_SECRET, SLACK_TOKEN, slack_settings
-from tests.slack_helpers import (
+from tests.helpers import (
+    BOT,
+    BOT_USER_ID,
+    PLASTER,
+    SIGNING_SECRET,
+    SLACK_TOKEN,
+    SlackStub,
     block_action_payload,
     command_body,
     event_body,
     interaction_body,
+    mention,
+    next_ts,
     post_signed,
+    rendered,
     sign,
+    slack_settings,
     start_http_bot,
 )
-from tests.slack_stub import BOT_USER_ID, SlackStub
-
-BOT = f"<@{BOT_USER_ID}>"
-PLASTER = "what was decided on the plaster scheme?"
-_ts = iter(range(1, 10_000))
-
-
-def next_ts() -> str:
-    return f"1700001000.{next(_ts):06d}"
 
 
 @pytest.fixture
 def base_url(bot_ctx: BotContext) -> Iterator[str]:
     with start_http_bot(bot_ctx) as url:
         yield url
-
-
-def mention(base: str, text: str, *, channel: str = "C0GENERAL", ts: str | None = None,
-            thread_ts: str | None = None, event_id: str | None = None,
-            headers: dict[str, str] | None = None) -> dict[str, Any]:
-    """Send an ``app_mention`` event; returns the event."""
-    event = {"type": "app_mention", "user": "U0ASKER", "text": f"{BOT} {text}",
-             "ts": ts or next_ts(), "channel": channel, "event_ts": "1"}
-    if thread_ts:
-        event["thread_ts"] = thread_ts
-    reply = post_signed(base, event_body(event, event_id=event_id), SIGNING_SECRET,
-                        extra_headers=headers)
-    assert reply.status == 200, reply
-    return event
 
 
 def channel_message(base: str, text: str, *, channel: str = "C0GENERAL",
@@ -83,11 +69,6 @@ def click(base: str, stub: SlackStub, action_id: str, value: str, **kw: Any) -> 
     payload = block_action_payload(action_id, value, stub.response_url(), **kw)
     reply = post_signed(base, interaction_body(payload), SIGNING_SECRET)
     assert reply.status == 200, reply
-
-
-def rendered(body: dict[str, Any]) -> str:
-    """Everything a message body would show: its text and all block text."""
-    return json.dumps({"text": body.get("text"), "blocks": body.get("blocks")}, ensure_ascii=False)
 
 
 # -- surfaces --------------------------------------------------------------------------------
@@ -286,7 +267,7 @@ def test_unverified_requests_are_rejected(base_url: str, slack_stub: SlackStub,
     elif problem == "tampered":
         headers.update(sign(body, SIGNING_SECRET))
         body = body.replace(b"plaster", b"plasters")
-    from tests.slack_helpers import post
+    from tests.helpers import post
 
     reply = post(base_url + "/slack/events", body, headers)
     assert reply.status == 401

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,42 +12,18 @@ import pytest
 
 from bot.config import ConfigError, Settings
 from bot.runner import run
-from tests.conftest import REPO, SIGNING_SECRET, SLACK_TOKEN
-from tests.slack_helpers import event_body, post_signed
-from tests.slack_stub import BOT_USER_ID, SlackStub
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_listening(port: int, proc: subprocess.Popen, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"referat run exited with {proc.returncode}")
-        with socket.socket() as sock:
-            sock.settimeout(0.5)
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise AssertionError(f"referat run did not listen on port {port} within {timeout}s")
-
-
-def referat_env(**values: str) -> dict[str, str]:
-    """A minimal environment: every setting given explicitly, so no ``.env`` file can add one."""
-    env = {key: os.environ[key] for key in ("PATH", "HOME", "LANG", "SYSTEMROOT")
-           if key in os.environ}
-    env.update({
-        "SLACK_BOT_TOKEN": "", "SLACK_APP_TOKEN": "", "SLACK_SIGNING_SECRET": "",
-        "SLACK_API_URL": "", "INLINE_CASE_LOOKUP": "on", "INLINE_CASE_CHANNELS": "",
-        "NOTIFY_CHANNEL": "", "NOTIFY_DIGEST": "off", "MINUTES_DIR": "", "MINUTES_FEED_URL": "",
-        "LOG_LEVEL": "INFO", "PYTHONUNBUFFERED": "1",
-    })
-    env.update(values)
-    return env
+from tests.helpers import (
+    BOT_USER_ID,
+    REPO,
+    SIGNING_SECRET,
+    SLACK_TOKEN,
+    SlackStub,
+    event_body,
+    free_port,
+    post_signed,
+    referat_env,
+    wait_until_listening,
+)
 
 
 @pytest.fixture

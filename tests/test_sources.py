@@ -11,21 +11,9 @@ import pytest
 
 from store.db import Store
 from store.sources import FolderWatcher
+from tests.helpers import meeting_id, minutes_text
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "examples" / "minutes" / "direktionen-2023-02-20.txt"
 SAMPLE_ITEMS = 10
-
-
-def minutes_text(day: int, month_name: str = "marts", month: int = 3) -> str:
-    """The 2023 sample as if it were the minutes of another meeting (another date)."""
-    text = SAMPLE.read_text(encoding="utf-8")
-    return (text.replace("20-02-2023", f"{day:02d}-{month:02d}-2023")
-                .replace("20. februar 2023", f"{day}. {month_name} 2023"))
-
-
-def meeting_id(day: int, month: int = 3) -> str:
-    return f"Direktionen|2023-{month:02d}-{day:02d}"
 
 
 @pytest.fixture

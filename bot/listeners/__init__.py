@@ -5,9 +5,9 @@ from __future__ import annotations
 from slack_bolt import App
 
 from ..context import BotContext
-from . import actions, commands, events, home, shortcuts
+from . import actions, commands, events, follows, home, shortcuts
 
-FEATURES = (events, home, commands, actions, shortcuts)
+FEATURES = (events, home, commands, actions, shortcuts, follows)
 
 
 def register(app: App, ctx: BotContext) -> None:

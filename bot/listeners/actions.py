@@ -11,6 +11,7 @@ import re
 
 from slack_bolt import Ack, App, BoltContext
 
+from store.answer import item_by_key
 from store.records import ItemRecord
 
 from ..blocks import (
@@ -33,15 +34,7 @@ USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
 def find_record(ctx: BotContext, key: str) -> ItemRecord | None:
     """The item an "open item" button names: ``meeting_id#item_number`` or a case number."""
-    ctx.store.refresh()
-    meeting_id, sep, number = key.rpartition("#")
-    if sep and number.isdigit():
-        for record in ctx.store.items_for_meeting(meeting_id):
-            if record.item_number == int(number):
-                return record
-        return None
-    records = ctx.searcher.lookup_cases(key)
-    return records[0] if records else None
+    return item_by_key(ctx.searcher, key)
 
 
 def _action(body: dict) -> dict:

@@ -19,6 +19,7 @@ from ..blocks import (
     question_context,
     section_blocks,
     share_button,
+    ui,
 )
 from ..context import BotContext
 from .common import answer_message, guarded, log_request, received_at, respond
@@ -57,7 +58,7 @@ def register(app: App, ctx: BotContext) -> None:
         if verb in LATEST_WORDS and not argument:
             latest = ctx.searcher.latest_meeting()
             if latest is None:
-                respond(response_url, "Ingen referater endnu.")
+                respond(response_url, ui("da", "no_minutes"))
                 log_request("command", started, 0)
                 return
             meeting, items = latest

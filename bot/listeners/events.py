@@ -16,15 +16,14 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
-from store.casenum import case_key
 from store.question import help_language, is_help
 
 from ..blocks import escape_mrkdwn, help_text, item_card_blocks
 from ..context import BotContext
+from ..inline import inline_items
 from .common import answer_message, clean_text, guarded, log_request, post_message, received_at
 
 HELP_WORDS = {"help", "hjælp", "hjaelp", "?"}
-INLINE_CARDS_PER_MESSAGE = 3
 
 
 def _acknowledge(ack: Ack) -> None:
@@ -90,29 +89,16 @@ def inline_cases(ctx: BotContext, event: dict[str, Any], bot_user_id: str | None
     Each case is shown at most once per thread, remembered in memory (``ctx.inline_seen``, one
     week): a restart forgets, so a case can be shown once more after one.
     """
-    settings = ctx.settings
     channel = event.get("channel", "")
     text = event.get("text", "")
-    if not settings.inline_case_lookup or not text:
-        return
-    if settings.inline_case_channels and channel not in settings.inline_case_channels:
-        return
     if bot_user_id and f"<@{bot_user_id}" in text:
         return  # the mention handler answers this message
-    records = ctx.searcher.lookup_cases(clean_text(text))
     thread_ts = event.get("thread_ts") or event.get("ts")
-    shown: set[str] = set()
-    posted = 0
+    found, records = inline_items(ctx, clean_text(text), channel, f"{channel}:{thread_ts}",
+                                  ctx.inline_seen)
     for record in records:
-        key = case_key(record.case_number or "")
-        if not key or key in shown or posted >= INLINE_CARDS_PER_MESSAGE:
-            continue
-        shown.add(key)  # records come newest meeting first: the first one per case is shown
-        if ctx.inline_seen.seen_before(f"{channel}:{thread_ts}:{key}"):
-            continue
         fallback = f"{record.case_number}: {record.title}"
         post_message(ctx, channel, escape_mrkdwn(fallback),
                      item_card_blocks(record, "da", compact=True), thread_ts=thread_ts)
-        posted += 1
-    if records:
-        log_request("inline", started, posted)
+    if found:
+        log_request("inline", started, len(records))
