@@ -36,6 +36,7 @@ from store.answer import (
     word,
 )
 from store.db import StoreStats
+from store.question import clean_question
 from store.records import ItemRecord, MeetingRecord
 from store.search import SearchResult
 
@@ -179,6 +180,8 @@ def _button(text: str, action_id: str, value: str, style: str | None = None) -> 
 
 def feedback_value(question: str, case_number: str | None) -> str:
     """The value both feedback buttons carry: the question (and top case), under 2,000 chars."""
+    # Chat markup (``<!channel>``, mentions) is dropped: the cleaned question has the same answer.
+    question = clean_question(question)
     return json.dumps({"q": question[:1500], "c": case_number or ""}, ensure_ascii=False)[
         :BUTTON_VALUE_LIMIT
     ]
@@ -245,7 +248,8 @@ def share_button(question: str, lang: str) -> dict:
     return {
         "type": "actions",
         "block_id": "share",
-        "elements": [_button(ui(lang, "share"), SHARE_ANSWER, question, style="primary")],
+        "elements": [_button(ui(lang, "share"), SHARE_ANSWER, clean_question(question),
+                             style="primary")],
     }
 
 

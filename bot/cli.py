@@ -111,6 +111,10 @@ def cmd_ingest(ctx: Context) -> int:
         reason = "no files found" if summary.files == 0 else "no file could be read as minutes"
         print(f"referat: no minutes ingested ({reason})", file=ctx.err)
         return EXIT_ERROR
+    from store.semantic import embed_store
+
+    # Meaning search needs each item's vector; the items are searchable by words meanwhile.
+    embed_store(store, lambda line: print(line, file=sys.stderr, flush=True))
     return EXIT_OK
 
 

@@ -34,6 +34,7 @@ VARIABLES: dict[str, str] = {
     "MINUTES_DIR": "", "MINUTES_FEED_URL": "", "MINUTES_FEED_INTERVAL": "900",
     "MINUTES_FEED_ALLOW_HOSTS": "", "MINUTES_MAX_SIZE_MB": "5",
     "NOTIFY_CHANNEL": "", "NOTIFY_DIGEST": "off",
+    "REFERAT_SEMANTIC": "on", "REFERAT_SEMANTIC_THREADS": "1",
     "TEAMS_APP_ID": "", "TEAMS_APP_PASSWORD": "", "TEAMS_TENANT_ID": "",
     "TEAMS_OPENID_METADATA_URL": TEAMS_OPENID_METADATA_URL, "TEAMS_LOGIN_URL": TEAMS_LOGIN_URL,
     "TEAMS_HOST": "127.0.0.1", "TEAMS_NOTIFY_CHANNEL": "", "TEAMS_SERVICE_URL": TEAMS_SERVICE_URL,
@@ -108,6 +109,10 @@ class Settings:
     notify_channel: str = ""
     notify_digest: str = "off"
     log_level: str = "INFO"
+    # Meaning search (store/semantic.py reads the same variables from the environment, which
+    # load_settings fills from .env, so the store needs no settings object).
+    semantic: bool = True
+    semantic_threads: int = 1
     teams_app_id: str = ""
     teams_app_password: str = field(default="", repr=False)
     teams_tenant_id: str = ""
@@ -167,6 +172,9 @@ class Settings:
             notify_channel=env.get("NOTIFY_CHANNEL", "").strip(),
             notify_digest=digest,
             log_level=env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO",
+            semantic=env.get("REFERAT_SEMANTIC", "on").strip().lower() not in {"off", "0",
+                                                                                "false", "no"},
+            semantic_threads=_int(env, "REFERAT_SEMANTIC_THREADS", 1),
             **_teams_settings(env),
         )
 

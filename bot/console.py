@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from store.answer import answer_text
-from store.search import Searcher
+from store.search import Searcher, SearchResult
 
 PROMPT = "referat> "
 QUIT_WORDS = {"quit", "exit", "q", ":q", "afslut"}
@@ -31,13 +31,14 @@ def greeting(searcher: Searcher, ingest_hint: str = "PATH") -> str:
         f"Referat: {stats.items} agenda items from {stats.meetings} meetings.\n"
         "Ask what was decided, in Danish or English, or type a case number "
         "(e.g. 'what was decided on the plaster scheme?', '18-034639K'). "
-        "Type quit to leave."
+        "Type help for more, quit to leave."
     )
 
 
 def chat(searcher: Searcher, stdin: TextIO, stdout: TextIO, ingest_hint: str = "PATH") -> None:
     """Read questions until EOF or ``quit``; print each answer followed by a blank line."""
     print(greeting(searcher, ingest_hint), file=stdout, flush=True)
+    previous: SearchResult | None = None
     while True:
         print(PROMPT, end="", file=stdout, flush=True)
         line = stdin.readline()
@@ -49,5 +50,7 @@ def chat(searcher: Searcher, stdin: TextIO, stdout: TextIO, ingest_hint: str = "
             continue
         if question.lower() in QUIT_WORDS:
             return
-        print(answer_text(searcher.search(question)), file=stdout, flush=True)
+        # The session is one conversation: a follow-up builds on the previous answer.
+        previous = searcher.search(question, previous=previous)
+        print(answer_text(previous), file=stdout, flush=True)
         print(file=stdout, flush=True)

@@ -22,6 +22,7 @@ from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.webhook import WebhookClient
 
 from store.db import Store
+from store.followup import Conversations
 from store.records import ReferatError
 from store.search import Searcher
 
@@ -127,6 +128,8 @@ class BotContext:
     bot_user_id: str | None
     events_seen: RecentKeys = field(default_factory=lambda: RecentKeys(ttl=3600.0))
     inline_seen: RecentKeys = field(default_factory=lambda: RecentKeys(ttl=7 * 24 * 3600.0))
+    # The last answer per thread or DM, so follow-ups ("og den forrige?") build on it.
+    threads: Conversations = field(default_factory=Conversations)
 
     @classmethod
     def create(cls, settings: Settings, store: Store | None = None) -> BotContext:
@@ -140,7 +143,7 @@ class BotContext:
         return cls(
             settings=settings,
             store=store,
-            searcher=Searcher(store),
+            searcher=Searcher(store, embed_in_background=True),
             client=client,
             bot_user_id=None,
         )

@@ -145,7 +145,8 @@ def _run_console(settings: Settings, ingest_hint: str) -> None:
 
     from .console import chat
 
-    chat(Searcher(Store(settings.db_path)), sys.stdin, sys.stdout, ingest_hint=ingest_hint)
+    chat(Searcher(Store(settings.db_path), embed_in_background=True), sys.stdin, sys.stdout,
+         ingest_hint=ingest_hint)
 
 
 def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:

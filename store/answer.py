@@ -41,6 +41,30 @@ _LABELS: dict[str, dict[str, str]] = {
         "timeline": "Sag {0} er behandlet på {1} møder (nyeste først):",
         "meeting_items": "Punkter på mødet",
         "undated": "uden dato",
+        "listing": "{0} møder, nyeste først:",
+        "more_items": "… og {0} punkter mere",
+        "more_meetings": "… og {0} møder mere. Spørg om et emne, en dato eller et udvalg for "
+        "at se færre.",
+        "items_count": "{0} punkter",
+        "place": "Sted",
+        "time": "Tidspunkt",
+        "participants": "Deltagere",
+        "absent": "Fraværende",
+        "source": "Kilde",
+        "no_place": "Referatet nævner ikke, hvor mødet blev holdt.",
+        "no_time": "Referatet nævner ikke, hvornår mødet begyndte.",
+        "no_participants": "Referatet nævner ikke, hvem der deltog.",
+        "no_absent": "Referatet nævner ingen fraværende.",
+        "case_label": "Sagsnummer",
+        "no_field": "Punktet har ingen {0}.",
+        "help": "Spørg om hvad der blev besluttet, på dansk eller engelsk, fx:\n"
+        "- hvad blev besluttet om plasterordningen?\n"
+        "- et sagsnummer: 18-034639K (også delvist: 34639)\n"
+        "- en periode eller et udvalg alene: i 2016, februar 2023, Direktionen, seneste møde, "
+        "forrige møde\n"
+        "- et emne i en periode eller kommune: budget 2024 i Køge\n"
+        "- om selve mødet: hvor blev mødet holdt? hvem var fraværende? hvem deltog?\n"
+        "- i samme tråd: og den forrige? hvad med 2016? hvad var indstillingen?",
         "closed": "lukket punkt",
         "hint_empty": "Skriv et spørgsmål, et emne eller et sagsnummer.",
         "hint_case": "Jeg fandt ingen sag med nummeret {0} i referaterne. Tjek nummeret, "
@@ -133,6 +157,31 @@ _LABELS: dict[str, dict[str, str]] = {
         "timeline": "Case {0} was discussed at {1} meetings (newest first):",
         "meeting_items": "Items on the agenda",
         "undated": "undated",
+        "listing": "{0} meetings, newest first:",
+        "more_items": "… and {0} more items",
+        "more_meetings": "… and {0} more meetings. Ask about a topic, a date or a committee to "
+        "see fewer.",
+        "items_count": "{0} items",
+        "place": "Place",
+        "time": "Time",
+        "participants": "Participants",
+        "absent": "Absent",
+        "source": "Source",
+        "no_place": "The minutes do not say where the meeting was held.",
+        "no_time": "The minutes do not say when the meeting began.",
+        "no_participants": "The minutes do not say who took part.",
+        "no_absent": "The minutes record nobody absent.",
+        "case_label": "Case number",
+        "no_field": "The item has no {0}.",
+        "help": "Ask what was decided, in Danish or English, for example:\n"
+        "- what was decided on the plaster scheme?\n"
+        "- a case number: 18-034639K (or part of it: 34639)\n"
+        "- a period or a committee alone: in 2016, February 2023, Direktionen, latest meeting, "
+        "previous meeting\n"
+        "- a topic in a period or municipality: budget 2024 in Køge\n"
+        "- the meeting itself: where was the meeting held? who was absent? who attended?\n"
+        "- in the same thread: and the previous one? what about 2016? what was the "
+        "recommendation?",
         "closed": "closed item",
         "hint_empty": "Type a question, a topic or a case number.",
         "hint_case": "I found no case numbered {0} in the minutes. Check the number, or ask "
@@ -434,6 +483,13 @@ def answer_card(result: SearchResult) -> AnswerCard:
     """The card for one search result (see :class:`AnswerCard` for its kinds)."""
     lang, hits, question = result.lang, result.hits, result.question
     lab = labels(lang)
+    special = _SPECIAL.get(result.kind)
+    if special is not None or (result.focus and hits):
+        # Listings, meeting facts, help and follow-up fields: a heading and rows.
+        text = special(result, lab) if special is not None else \
+            _focus_text(hits[0].record, result.focus, lab, lang)
+        first_line, *rows = text.split("\n")
+        return AnswerCard("lines", lang, question, heading=first_line, rows=tuple(rows))
     if not hits:
         return AnswerCard("no_match", lang, question, heading=lab["no_match"],
                           rows=(result.hint,) if result.hint else ())
@@ -514,6 +570,69 @@ def answer_text(result: SearchResult) -> str:
     return render_text(answer_card(result))
 
 
+def _listing_text(result: SearchResult, lab: dict[str, str]) -> str:
+    """Meetings newest first, a few items each, and how many more there are."""
+    lang = result.lang
+    by_meeting: dict[str, list[ItemRecord]] = {}
+    for r in result.listed:
+        by_meeting.setdefault(r.meeting_id, []).append(r)
+    lines = [lab["listing"].format(len(result.meetings) + result.more)]
+    for m in result.meetings:
+        items = by_meeting.get(m.meeting_id, [])
+        where = f" ({m.municipality})" if m.municipality else ""
+        lines.append(f"{m.body}, {human_date(m.date, lang)}{where}: "
+                     f"{lab['items_count'].format(len(items))}")
+        for r in items[:LISTED_ITEMS]:
+            number = f"{r.item_number}. " if r.item_number is not None else ""
+            lines.append(f"  - {number}{r.title}")
+        if len(items) > LISTED_ITEMS:
+            lines.append("  " + lab["more_items"].format(len(items) - LISTED_ITEMS))
+    if result.more:
+        lines.append(lab["more_meetings"].format(result.more))
+    return "\n".join(lines)
+
+
+def _meeting_text(result: SearchResult, lab: dict[str, str]) -> str:
+    """A meeting fact first (place, time, participants, absent), the rest after, source named."""
+    m = result.meetings[0]
+    lang = result.lang
+    where = f" ({m.municipality})" if m.municipality else ""
+    facts = {
+        "place": m.place,
+        "time": m.start_time and (f"kl. {m.start_time}" if lang == "da" else m.start_time),
+        "participants": ", ".join(m.participants),
+        "absent": ", ".join(getattr(m, "absent", None) or []),
+    }
+    order = [result.fact] + [f for f in facts if f != result.fact]
+    lines = [f"{lab['meeting']}: {m.body}, {human_date(m.date, lang)}{where}"]
+    for fact in order:
+        if facts.get(fact):
+            lines.append(f"{lab[fact]}: {facts[fact]}")
+        elif fact == result.fact:
+            lines.append(lab[f"no_{fact}"])
+    if m.source:
+        lines.append(f"{lab['source']}: {m.source}")
+    return "\n".join(lines)
+
+
+def _help_text(result: SearchResult, lab: dict[str, str]) -> str:
+    return lab["help"]
+
+
+def _focus_text(r: ItemRecord, focus: str, lab: dict[str, str], lang: str) -> str:
+    """One field of an item, asked for in a follow-up ("hvad var indstillingen?")."""
+    label = {"case": "case_label"}.get(focus, focus)
+    value = r.case_number if focus == "case" else ("" if r.closed else getattr(r, focus, ""))
+    head = (f"{lab[label]}: {_quote(value, 900)}" if value
+            else lab["no_field"].format(lab[label].lower()))
+    card = item_card(r, lang)
+    return "\n".join([head, _item_line(card, lab), _meeting_line(card, lab)])
+
+
+LISTED_ITEMS = 3
+_SPECIAL = {"listing": _listing_text, "meeting": _meeting_text, "help": _help_text}
+
+
 def result_json(result: SearchResult) -> dict[str, Any]:
     """The answer and its results as plain data (``referat ask --json``, tests, tools)."""
     results = []
@@ -536,5 +655,8 @@ def result_json(result: SearchResult) -> dict[str, Any]:
         "answer": answer_text(result),
         "did_you_mean": result.did_you_mean,
         "hint": result.hint,
+        "kind": result.kind,
+        "meetings": [{"body": m.body, "date": m.date, "municipality": m.municipality,
+                      "place": m.place, "source": m.source} for m in result.meetings],
         "results": results,
     }

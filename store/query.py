@@ -12,10 +12,12 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import OSA
+
 from store.casenum import case_candidates
 from store.glossary import translate
 from store.parse_dates import DA_MONTHS, MONTHS
-from store.text import normalise, stem, tokenise
+from store.text import normalise, rarity, stem, tokenise
 
 
 def _words(text: str) -> list[str]:
@@ -38,6 +40,7 @@ DA_STOP = frozenset(_words(
     møde mødet møder møderne punkt punktet referat referatet dagsorden dagsordenen
     udfald udfaldet resultat resultatet konklusion konklusionen nyt nyeste detaljer oplysninger
     spørgsmål fortælle finde vide se ang angår hvordan går gik besked svar aktuelle
+    holdt afholdt holdes afholdes
     """)
 )
 EN_STOP = frozenset(_words(
@@ -51,7 +54,7 @@ EN_STOP = frozenset(_words(
     minutes agenda item items outcome result results conclusion concluded details detail info
     information issue issues matter question thing things something find look see want need
     summary summarise summarize current currently recently point points re happening
-    anything everything ever decisions decided
+    anything everything ever decisions decided held
     along among around across also already always another around because before
     behind below beside between beyond during each either else every here however just
     many much near nearby next only other others own per same several since still such
@@ -82,6 +85,8 @@ _DA_STOP_N = frozenset(normalise(w) for w in DA_STOP)
 _EN_STOP_N = frozenset(normalise(w) for w in EN_STOP)
 # Words that say "the newest meeting" rather than a topic.
 LATEST = frozenset({"seneste", "sidste", "nyeste", "latest", "last", "recent", "newest", "most"})
+# Words that say "the meeting before the newest".
+PREVIOUS = frozenset({"forrige", "foregaaende", "previous", "preceding"})
 MEETING_WORDS = frozenset({"moede", "moedet", "meeting", "referat", "referatet", "minutes"})
 # Words that are stop words in one language but content or noise in the other: not evidence.
 _AMBIGUOUS = frozenset({"i", "by", "for", "under", "over", "man", "hand", "to", "fra", "om", "a",
@@ -121,6 +126,7 @@ class Concept:
     alternatives: list[list[str]]
     optional: bool = False
     translated: bool = False
+    rarity: float = 1.0
 
 
 @dataclass
@@ -135,8 +141,31 @@ class Query:
     month: int | None = None
     day: int | None = None
     latest: bool = False
+    previous: bool = False
     bodies: list[str] = field(default_factory=list)
+    municipalities: list[str] = field(default_factory=list)
     date_words: list[str] = field(default_factory=list)
+    fact: str | None = None
+    # "punkt 3" (a printed item number) or "første punkt", "the last item" (a place on the
+    # agenda, ``item_is_place``; negative counts from the end).
+    item: int | None = None
+    item_is_place: bool = False
+
+    @property
+    def has_filter(self) -> bool:
+        """A period, body, municipality or "latest"/"previous" narrows the meetings."""
+        return bool(self.has_date or self.latest or self.previous or self.bodies
+                    or self.municipalities)
+
+    def item_matches(self, place: int, number: int | None, count: int) -> bool:
+        """True when an item (its 1-based place on an agenda of ``count`` items, its printed
+        number) is the one the question names: "første punkt" by place, "punkt 3" by printed
+        number (by place where the minutes print no numbers)."""
+        if self.item is None:
+            return True
+        if self.item_is_place or number is None:
+            return place == (count + 1 + self.item if self.item < 0 else self.item)
+        return number == self.item
 
     @property
     def has_date(self) -> bool:
@@ -235,8 +264,12 @@ def _body_key(body: str) -> frozenset[str]:
     return frozenset(stem(t) for t in tokenise(body) if t not in _DA_STOP_N and len(t) > 1)
 
 
-def parse_query(question: str, bodies: Iterable[str] = ()) -> Query:
-    """Parse a question; ``bodies`` are the names of the bodies present in the store.
+def parse_query(question: str, bodies: Iterable[str] = (),
+                municipalities: Iterable[str] = (), facts: bool = True) -> Query:
+    """Parse a question; ``bodies`` and ``municipalities`` are the names present in the store.
+
+    ``facts`` recognises questions about the meeting itself ("hvor blev mødet holdt?"); see
+    :func:`meeting_fact`.
 
     >>> q = parse_query("kommunikationsstrategi 2016")
     >>> q.year, [c.alternatives for c in q.concepts]
@@ -248,50 +281,174 @@ def parse_query(question: str, bodies: Iterable[str] = ()) -> Query:
     query.cases = case_candidates(rest)
     for raw, _explicit in query.cases:
         rest = rest.replace(raw, " ", 1)
+    if facts:
+        query.fact, rest = meeting_fact(rest)
+    query.item, query.item_is_place, rest = item_reference(rest)
     words = tokenise(rest)
+    names = _names(question)
     if any(w in LATEST for w in words):
         query.latest = True
         words = [w for w in words if w not in LATEST and w not in MEETING_WORDS]
+    if any(w in PREVIOUS for w in words):
+        query.previous = True
+        words = [w for w in words if w not in PREVIOUS and w not in MEETING_WORDS]
 
     if lang == "en":
-        groups = translate(words)
-        for source, danish in groups:
-            if source in _EN_STOP_N:
-                continue
-            if danish:
-                alternatives = []
-                for d in danish:
-                    alt = [stem(t) for t in tokenise(d) if t not in _DA_STOP_N]
-                    if alt:
-                        alternatives.append(alt)
-                if alternatives:
-                    generic = source in _EN_GENERIC_N or all(
-                        len(a) == 1 and a[0] in _GENERIC_STEMS for a in alternatives)
-                    query.concepts.append(Concept(source, alternatives, optional=generic,
-                                                  translated=True))
-            elif source not in _DA_STOP_N:
-                query.concepts.append(_word_concept(source))
+        query.concepts.extend(_english_concepts(words, names))
     else:
-        for w in words:
-            if w not in _DA_STOP_N:
-                query.concepts.append(_word_concept(w))
+        query.concepts.extend(_word_concept(w, names) for w in words
+                              if w not in _DA_STOP_N and (len(w) > 1 or w.isdigit()))
 
-    # A body present in the store, named in the question, filters to that body (inflected:
-    # "økonomiudvalgets", "byrådet"; or translated: "finance committee"). Its words stay as
-    # optional terms: "sager på vej til Direktionen" is also a title.
-    if bodies:
-        stems = {t for c in query.concepts for alt in c.alternatives for t in alt}
-        for body in bodies:
-            key = _body_key(body)
-            if key and key <= stems:
-                query.bodies.append(body)
-                for c in query.concepts:
-                    if any(set(alt) <= key for alt in c.alternatives):
-                        c.optional = True
+    # A body or municipality present in the store, named in the question, filters to it
+    # (inflected: "økonomiudvalgets", "byrådet", "Køges"; or translated: "finance committee").
+    # Its words stay as optional terms: "sager på vej til Direktionen" is also a title.
+    query.bodies = _named(query, bodies)
+    query.municipalities = _named(query, municipalities, _MUNICIPALITY_WORDS, typos=True)
     return query
 
 
-def _word_concept(word: str) -> Concept:
+# Words around a municipality's name that questions often leave out ("Køge" for "Køge Kommune").
+_MUNICIPALITY_WORDS = frozenset(stem(w) for w in ("kommune", "kommunes", "municipality",
+                                                   "regionskommune"))
+
+
+def _english_concepts(words: list[str], names: frozenset[str]) -> list[Concept]:
+    """Concepts of an English question: glossary phrases as Danish alternatives, other words
+    as they are (names and international words are often the same in Danish)."""
+    out: list[Concept] = []
+    for source, danish in translate(words):
+        if source in _EN_STOP_N:
+            continue
+        if not danish:
+            # A lone letter is the rest of a possessive ("Hvidovre's"), not a word.
+            if source not in _DA_STOP_N and (len(source) > 1 or source.isdigit()):
+                out.append(_word_concept(source, names))
+            continue
+        alternatives = [alt for alt in ([stem(t) for t in tokenise(d) if t not in _DA_STOP_N]
+                                        for d in danish) if alt]
+        if alternatives:
+            generic = source in _EN_GENERIC_N or all(
+                len(a) == 1 and a[0] in _GENERIC_STEMS for a in alternatives)
+            # Glossary entries are topic vocabulary ("museum"): absent, they still veto.
+            out.append(Concept(source, alternatives, optional=generic, translated=True))
+    return out
+
+
+def _named(query: Query, names: Iterable[str],
+           optional_words: frozenset[str] = frozenset(), typos: bool = False) -> list[str]:
+    """The names whose words all occur in the question; their concepts become optional.
+
+    With ``typos``, a word of five letters or more may be one edit off ("Tisted", "Aabenra").
+    """
+    stems = {t for c in query.concepts for alt in c.alternatives for t in alt}
+    found = []
+    for name in names:
+        key = _body_key(name) - optional_words
+        if not key:
+            continue
+        spelled = {k: _spelled(k, stems, typos) for k in key}
+        if all(spelled.values()):
+            found.append(name)
+            used = key | {t for ts in spelled.values() for t in ts}
+            for c in query.concepts:
+                if any(set(alt) <= used for alt in c.alternatives):
+                    c.optional = True
+    return found
+
+
+def _spelled(word: str, stems: set[str], typos: bool) -> set[str]:
+    """The question's stems that spell ``word`` (itself, or one edit off with ``typos``)."""
+    if word in stems:
+        return {word}
+    if not typos or len(word) < 5:
+        return set()
+    return {t for t in stems if len(t) >= 4 and OSA.distance(word, t, score_cutoff=1) <= 1}
+
+
+# Questions about the meeting itself rather than an item: where and when it was held, who took
+# part, who was absent. Each pattern is removed from the question once recognised.
+_FACTS: list[tuple[str, re.Pattern[str]]] = [
+    ("absent", re.compile(r"(?i)\b(?:hvem\s+(?:var|er|blev)\s+)?(?:fraværende|fraværet|fravær|"
+                          r"meldt\s+afbud|afbud|hvem\s+manglede|who\s+(?:was|were)\s+"
+                          r"(?:absent|missing|not\s+there)|absent|absentees|apologies)\b")),
+    ("participants", re.compile(r"(?i)\b(?:hvem\s+(?:deltog|deltager|var\s+til\s+stede|"
+                                r"var\s+med)|deltagere|deltagerne|fremmødte|"
+                                r"who\s+(?:attended|took\s+part|participated|was\s+there|"
+                                r"were\s+there)|participants|attendees|attendance)\b")),
+    ("place", re.compile(r"(?i)\b(?:hvor\s+(?:blev|bliver|var|er|skal)\s+(?:\w+\s+){0,2}?"
+                         r"(?:mødet|møderne|mødet\s+holdt|mødet\s+afholdt)"
+                         r"(?:\s+(?:holdt|afholdt))?|hvor\s+(?:blev|bliver)\s+(?:\w+\s+){0,4}?"
+                         r"(?:holdt|afholdt)|hvor\s+(?:holdes|afholdes|mødes|mødtes|foregik|"
+                         r"foregår)|mødested(?:et)?|mødelokale(?:t)?|hvilket\s+lokale|"
+                         r"where\s+(?:was|is|were|will)\s+(?:\w+\s+){0,3}?(?:held|meeting|"
+                         r"meet)|venue)\b")),
+    ("time", re.compile(r"(?i)\b(?:hvornår\s+(?:blev|var|er|bliver|starter|startede|begyndte)"
+                        r"\s+(?:mødet|møde)(?:\s+(?:holdt|afholdt))?|hvad\s+tid\s+(?:var|er|"
+                        r"starter|startede)\s+mødet|when\s+(?:was|is|did)\s+the\s+meeting"
+                        r"(?:\s+(?:held|start))?|what\s+time)\b")),
+]
+
+
+_ORDINALS = {"første": 1, "foerste": 1, "first": 1, "andet": 2, "anden": 2, "second": 2,
+             "tredje": 3, "third": 3, "fjerde": 4, "fourth": 4, "femte": 5, "fifth": 5,
+             "sidste": -1, "last": -1}
+_ITEM_NUMBER = re.compile(r"(?i)\b(?:dagsordens)?(?:punkt|pkt\.?|item|agenda\s+item)\s*"
+                          r"(?:nr\.?\s*)?(\d{1,3})\b(?![./-]\d)")
+_ITEM_ORDINAL = re.compile(r"(?i)\b(?:det\s+|den\s+|the\s+)?(" + "|".join(_ORDINALS) +
+                           r")\s+(?:punkt|dagsordenspunkt|item|agenda\s+item|point)\b")
+
+
+def item_reference(text: str) -> tuple[int | None, bool, str]:
+    """The agenda item a question names, whether it is a place on the agenda (not a printed
+    number), and the question without it.
+
+    >>> item_reference("hvad blev besluttet på første punkt?")
+    (1, True, 'hvad blev besluttet på  ?')
+    >>> item_reference("punkt 4 i februar")[:2], item_reference("the last item")[:2]
+    ((4, False), (-1, True))
+    """
+    for pattern in (_ITEM_NUMBER, _ITEM_ORDINAL):
+        m = pattern.search(text)
+        if m:
+            raw = m.group(1).lower()
+            number = int(raw) if raw.isdigit() else _ORDINALS[raw]
+            return number, not raw.isdigit(), text[: m.start()] + " " + text[m.end():]
+    return None, False, text
+
+
+def meeting_fact(text: str) -> tuple[str | None, str]:
+    """The meeting fact a question asks for, and the question without the words asking it.
+
+    >>> meeting_fact("hvor blev mødet holdt?")
+    ('place', '?')
+    >>> meeting_fact("Køge Byråd: hvem var fraværende?")[0], meeting_fact("who attended?")[0]
+    ('absent', 'participants')
+    >>> meeting_fact("hvor mange ansøgninger kom der?")
+    (None, 'hvor mange ansøgninger kom der?')
+    """
+    for fact, pattern in _FACTS:
+        m = pattern.search(text)
+        if m:
+            return fact, (text[: m.start()] + " " + text[m.end():]).strip()
+    return None, text
+
+
+def _word_concept(word: str, names: frozenset[str] = frozenset()) -> Concept:
     # Numbers that are not case numbers or years ("25 mio.") may help ranking, never decide it.
     term = stem(word)
-    return Concept(word, [[term]], optional=word.isdigit() or term in _GENERIC_STEMS)
+    weight = 1.0 if word in names or word.isdigit() else rarity(word)
+    return Concept(word, [[term]], optional=word.isdigit() or term in _GENERIC_STEMS,
+                   rarity=weight)
+
+
+_CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-ZÆØÅ][\w-]+)")
+
+
+def _names(question: str) -> frozenset[str]:
+    """Capitalised words inside a sentence: names, which keep their full weight when absent.
+
+    >>> sorted(_names("Hvad med Kattegat og Køge? Budget"))
+    ['kattegat', 'koege']
+    """
+    text = question.strip()
+    return frozenset(t for m in _CAPITALISED.finditer(text) for t in tokenise(m.group(1)))

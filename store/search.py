@@ -17,17 +17,22 @@ import gc
 import heapq
 import math
 import threading
+import time
 from array import array
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from store import semantic
 from store.casenum import case_key, find_case_numbers, index_keys, typo_variants
 from store.db import Store
+from store.followup import Resolution, resolve
 from store.parse_dates import DA_MONTHS, EN_MONTHS
-from store.query import Concept, Query, parse_query
+from store.query import Concept, Query, detect_language, parse_query
+from store.question import clean_question, help_language, is_help
 from store.records import ItemRecord, MeetingRecord
 from store.text import split_compound, stem, terms
 
@@ -56,6 +61,15 @@ MAX_EXPANSIONS = 40
 # Postings longer than this are worth scoring on candidates only (see Searcher._score).
 DEFER_SIZE = 2000
 CASE_LIMIT = 20
+LISTED_MEETINGS = 5  # meetings shown in a listing ("i 2016", "Direktionen"); the rest counted
+# Semantic rescue (see Searcher._rescue): an item the words alone do not carry over the bar is
+# still an answer when it is among the model's nearest items and the words back it.
+SEM_TOP = 3  # the item is among the model's nearest this many items
+SEM_COVERAGE = 0.45  # ... and matches this share of the question's weight
+SEM_COVERAGE_NEAREST = 0.25  # or is the clearly nearest item and matches this share
+SEM_Z_NEAREST = 3.0  # "clearly": this many standard deviations above the mean similarity
+SEM_GAP_NEAREST = 0.01  # and this far ahead of the second nearest
+SEM_REFRESH_S = 10.0  # item vectors added by a running backfill are picked up this often
 
 
 @dataclass
@@ -76,6 +90,17 @@ class SearchResult:
     hits: list[Hit] = field(default_factory=list)
     did_you_mean: bool = False
     hint: str = ""
+    # "items" (an answer about agenda items), "listing" (a period's or body's meetings),
+    # "meeting" (a fact about one meeting: ``fact`` is place, time, participants or absent),
+    # "help". ``meetings`` are the meetings shown, newest first; ``more`` how many were not.
+    kind: str = "items"
+    meetings: list[MeetingRecord] = field(default_factory=list)
+    more: int = 0
+    fact: str = ""
+    # The question as understood (cleaned, follow-ups resolved): what a follow-up builds on.
+    resolved: str = ""
+    focus: str = ""
+    listed: list[ItemRecord] = field(default_factory=list)  # a listing's items, by meeting
 
 
 def _body_text(r: ItemRecord) -> str:
@@ -90,43 +115,49 @@ def _field_texts(r: ItemRecord) -> tuple[str, ...]:
     return (r.title or "", r.decision or "", r.recommendation or "", r.resume or "", _body_text(r))
 
 
+def _postings(records: list[ItemRecord]) -> tuple[dict[str, array], dict[str, array]]:
+    """Doc ids and summed per-field BM25 weights (without IDF) per term."""
+    n_fields = len(FIELDS)
+    per_doc: list[list[dict[str, int]]] = []
+    lengths = [0] * n_fields
+    for r in records:
+        fields_tf: list[dict[str, int]] = []
+        for f, text in enumerate(_field_texts(r)):
+            tf: dict[str, int] = {}
+            toks = terms(text) if text else []
+            for t in toks:
+                tf[t] = tf.get(t, 0) + 1
+            lengths[f] += len(toks)
+            fields_tf.append(tf)
+        per_doc.append(fields_tf)
+    avg = [max(1.0, total / max(1, len(records))) for total in lengths]
+    ids: dict[str, array] = {}
+    vals: dict[str, array] = {}
+    for doc, fields_tf in enumerate(per_doc):
+        combined: dict[str, float] = {}
+        for f, tf in enumerate(fields_tf):
+            if not tf:
+                continue
+            weight = FIELDS[f][1]
+            norm = K1 * (1 - B + B * sum(tf.values()) / avg[f])
+            for t, c in tf.items():
+                combined[t] = combined.get(t, 0.0) + weight * c / (c + norm)
+        for t, v in combined.items():
+            if t not in ids:
+                ids[t] = array("i")
+                vals[t] = array("f")
+            ids[t].append(doc)
+            vals[t].append(v)
+    return ids, vals
+
+
 class _Index:
     """Postings per term (doc ids and per-field BM25 sums), vocabulary, case keys, meeting data."""
 
     def __init__(self, records: list[ItemRecord]) -> None:
         self.records = records
         self.n = len(records)
-        n_fields = len(FIELDS)
-        per_doc: list[list[dict[str, int]]] = []
-        lengths = [0] * n_fields
-        for r in records:
-            fields_tf: list[dict[str, int]] = []
-            for f, text in enumerate(_field_texts(r)):
-                tf: dict[str, int] = {}
-                toks = terms(text) if text else []
-                for t in toks:
-                    tf[t] = tf.get(t, 0) + 1
-                lengths[f] += len(toks)
-                fields_tf.append(tf)
-            per_doc.append(fields_tf)
-        avg = [max(1.0, total / max(1, self.n)) for total in lengths]
-        ids: dict[str, array] = {}
-        vals: dict[str, array] = {}
-        for doc, fields_tf in enumerate(per_doc):
-            combined: dict[str, float] = {}
-            for f, tf in enumerate(fields_tf):
-                if not tf:
-                    continue
-                weight = FIELDS[f][1]
-                norm = K1 * (1 - B + B * sum(tf.values()) / avg[f])
-                for t, c in tf.items():
-                    combined[t] = combined.get(t, 0.0) + weight * c / (c + norm)
-            for t, v in combined.items():
-                if t not in ids:
-                    ids[t] = array("i")
-                    vals[t] = array("f")
-                ids[t].append(doc)
-                vals[t].append(v)
+        ids, vals = _postings(records)
         self.ids = ids
         self.vals = vals
         self.df = {t: len(a) for t, a in ids.items()}
@@ -139,6 +170,16 @@ class _Index:
         self.idf_unknown = self.idf_for(0)
         self.common_idf = self.idf_for(max(1.0, MAX_COMMON_SHARE * self.n))
 
+        self._index_cases(records)
+        self._index_meetings(records)
+        self._info_cache: dict[tuple[str, bool], _TermInfo] = {}
+        self._map_cache: dict[str, dict[int, float]] = {}
+        self._sem_keys: list[str] | None = None
+        self._sem_count = -1
+        self._sem_at = 0.0
+        self._sem: tuple[Any, Any] | None = None
+
+    def _index_cases(self, records: list[ItemRecord]) -> None:
         self.case_exact: dict[str, list[int]] = {}
         self.case_partial: dict[str, list[int]] = {}
         for doc, r in enumerate(records):
@@ -149,6 +190,9 @@ class _Index:
                 self.case_exact.setdefault(full, []).append(doc)
             for key in partial:
                 self.case_partial.setdefault(key, []).append(doc)
+
+    def _index_meetings(self, records: list[ItemRecord]) -> None:
+        """Bodies, municipalities, years, meetings and each item's rank by date."""
         self.bodies = sorted({r.body for r in records if r.body})
         self.years = {int(r.date[:4]) for r in records if r.date and r.date[:4].isdigit()}
         # Rank of each item by meeting date, newest first (0 = newest); undated items last.
@@ -158,13 +202,30 @@ class _Index:
         for rank, d in enumerate(order):
             self.date_rank[d] = rank
         self.body_docs: dict[str, set[int]] = {}
+        self.municipality_docs: dict[str, set[int]] = {}
         self.meeting_docs: dict[str, list[int]] = {}
         for d in order:
             r = records[d]
             self.body_docs.setdefault(r.body, set()).add(d)
+            if r.municipality:
+                self.municipality_docs.setdefault(r.municipality, set()).add(d)
             self.meeting_docs.setdefault(r.meeting_id, []).append(d)
-        self._info_cache: dict[tuple[str, bool], _TermInfo] = {}
-        self._map_cache: dict[str, dict[int, float]] = {}
+        self.municipalities = sorted(self.municipality_docs)
+
+    def semantic_rows(self, vectors: semantic.VectorStore) -> tuple[Any, Any]:
+        """Item vectors in doc order and a mask of which items have one (refreshed as the
+        background backfill adds vectors)."""
+        if self._sem_keys is None:
+            self._sem_keys = [semantic.content_key(r) for r in self.records]
+        # While a backfill adds vectors the rows are refreshed at most every few seconds:
+        # copying 100,000 vectors costs more than a question may.
+        stale = self._sem_count != len(vectors) and \
+            time.monotonic() - self._sem_at >= SEM_REFRESH_S
+        if self._sem is None or stale:
+            self._sem_count = len(vectors)
+            self._sem = vectors.matrix_for(self._sem_keys)
+            self._sem_at = time.monotonic()
+        return self._sem
 
     def idf_for(self, df: float) -> float:
         return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
@@ -188,55 +249,65 @@ class _Index:
     def expand(self, term: str, fuzzy: bool) -> list[tuple[str, float]]:
         """Index terms a query term may stand for, with how much each counts."""
         out: dict[str, float] = {}
-
-        def add(t: str, w: float) -> None:
-            if w > out.get(t, 0.0):
-                out[t] = w
-
         if term in self.df:
-            add(term, W_EXACT)
+            out[term] = W_EXACT
         if term.isdigit():
             return list(out.items())
+        for t, w in self._inflections(term, fuzzy):
+            if w > out.get(t, 0.0):
+                out[t] = w
+        if not out and fuzzy and len(term) >= 5:
+            out = self._near_spellings(term)
+        if not out and len(term) >= 8:
+            parts = split_compound(term, self.df.__contains__)
+            if parts and parts[0] in self.df:
+                return [(p, -W_SPLIT) for p in parts]  # negative: all parts are needed
+        return self._trim(term, out)
+
+    def _inflections(self, term: str, fuzzy: bool) -> Iterable[tuple[str, float]]:
+        """Inflected forms and compounds of a term that the vocabulary has."""
         # Inflections the stemmer leaves apart ("administrativ"/"administrativt", "aflyst"/"aflys").
         for cut in (1, 2):
             if len(term) - cut >= 4 and term[:-cut] in self.df:
-                add(term[:-cut], W_INFLECTION)
+                yield term[:-cut], W_INFLECTION
         # Verbal nouns of a verb stem the corpus has ("aflysning" → "aflys").
         for suffix in ("ning", "else", "ing"):
             base = term[: -len(suffix)]
             if term.endswith(suffix) and len(base) >= 4 and base in self.df:
-                add(base, W_INFLECTION * 0.9)
-        longer = self._prefixed(term) if len(term) >= 4 else []
-        for t in longer:
-            rest = len(t) - len(term)
-            if 0 < rest <= 2:
-                add(t, W_INFLECTION)
-            elif rest >= 3:
-                tail = t[len(term):]
-                if tail[0] in "se" and tail[1:] in self.df:
-                    tail = tail[1:]
-                if tail in self.df or len(term) >= 5:
-                    add(t, W_COMPOUND_HEAD)
+                yield base, W_INFLECTION * 0.9
+        yield from self._compound_heads(term)
         # A compound ending in the word: "strategi" finds "kommunikationsstrategi". Glossary
         # output is a clean Danish base noun, so it may be shorter ("baek" finds "moellebaek");
         # a typed four-letter word matches too many unrelated compounds.
         if len(term) >= (5 if fuzzy else 4):
             for t in self._suffixed(term):
                 if len(t) - len(term) >= 3:
-                    add(t, W_COMPOUND_TAIL)
-        if not out and fuzzy and len(term) >= 5:
-            limit = 1 if len(term) <= 7 else 2
-            choices: list[str] = []
-            for n in range(len(term) - limit, len(term) + limit + 1):
-                choices.extend(self.by_len.get(n, ()))
-            found = process.extract(term, choices, scorer=OSA.distance, processor=None,
-                                    score_cutoff=limit, limit=5)
-            for t, dist, _ in found:
-                add(t, W_FUZZY_1 if dist <= 1 else W_FUZZY_2)
-        if not out and len(term) >= 8:
-            parts = split_compound(term, self.df.__contains__)
-            if parts and parts[0] in self.df:
-                return [(p, -W_SPLIT) for p in parts]  # negative: all parts are needed
+                    yield t, W_COMPOUND_TAIL
+
+    def _compound_heads(self, term: str) -> Iterable[tuple[str, float]]:
+        """Longer words starting with the term: inflections, or compounds it is the head of."""
+        for t in self._prefixed(term) if len(term) >= 4 else ():
+            rest = len(t) - len(term)
+            if 0 < rest <= 2:
+                yield t, W_INFLECTION
+            elif rest >= 3:
+                tail = t[len(term):]
+                if tail[0] in "se" and tail[1:] in self.df:
+                    tail = tail[1:]
+                if tail in self.df or len(term) >= 5:
+                    yield t, W_COMPOUND_HEAD
+
+    def _near_spellings(self, term: str) -> dict[str, float]:
+        """Vocabulary words one or two edits away (typos), for terms of five letters or more."""
+        limit = 1 if len(term) <= 7 else 2
+        choices: list[str] = []
+        for n in range(len(term) - limit, len(term) + limit + 1):
+            choices.extend(self.by_len.get(n, ()))
+        found = process.extract(term, choices, scorer=OSA.distance, processor=None,
+                                score_cutoff=limit, limit=5)
+        return {t: (W_FUZZY_1 if dist <= 1 else W_FUZZY_2) for t, dist, _ in found}
+
+    def _trim(self, term: str, out: dict[str, float]) -> list[tuple[str, float]]:
         if term in self.df:
             # A looser form far more common than the word itself ("oekonomisk" for "oekonomi")
             # dilutes the question and costs a long postings scan.
@@ -338,11 +409,38 @@ class Searcher:
     ...                                                              # doctest: +SKIP
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, embed_in_background: bool = False) -> None:
         self.store = store
         self._lock = threading.Lock()
         self._revision: int | None = None
         self._index: _Index | None = None
+        self._embed = embed_in_background
+        self._vectors: semantic.VectorStore | None = None
+        self._backfill: semantic.Backfill | None = None
+        if embed_in_background and semantic.model() is not None:
+            # A long-running bot builds its index and starts embedding at once, not at the
+            # first question.
+            threading.Thread(target=self.index, name="referat-index", daemon=True).start()
+
+    # -- semantic vectors ----------------------------------------------------------------
+
+    def vectors(self) -> semantic.VectorStore | None:
+        """The item vectors beside the store, or None when semantic search is unavailable."""
+        if semantic.model() is None:
+            return None
+        # Reloaded when another process (an ingest) has written vectors since.
+        self._vectors = semantic.vectors_for(self.store)
+        return self._vectors
+
+    def start_backfill(self) -> semantic.Backfill | None:
+        """Embed the items that lack a vector, in a background thread (None without a model)."""
+        vectors = self.vectors()
+        if vectors is None:
+            return None
+        if self._backfill is None:
+            self._backfill = semantic.Backfill(self.store.items, vectors)
+        self._backfill.request()
+        return self._backfill
 
     # -- index lifecycle ---------------------------------------------------------------
 
@@ -354,6 +452,8 @@ class Searcher:
             if self._index is None or revision != self._revision:
                 self._index = _Index(self.store.items())
                 self._revision = revision
+                if self._embed:
+                    threading.Thread(target=self.start_backfill, daemon=True).start()
                 # The index and the records are millions of long-lived objects; leaving them to
                 # the cyclic garbage collector makes random questions pause for 100+ ms.
                 gc.freeze()
@@ -362,29 +462,74 @@ class Searcher:
     # -- public API ----------------------------------------------------------------------
 
     def search(self, question: str, limit: int = 4,
-               meeting_ids: Collection[str] | None = None) -> SearchResult:
+               meeting_ids: Collection[str] | None = None,
+               previous: SearchResult | None = None) -> SearchResult:
         """Find the items a question is about, best first (see the module doc for the rules).
 
+        The question is cleaned of chat noise first (:func:`store.question.clean_question`).
         ``meeting_ids`` restricts the answer to items of those meetings (a follower asking
         "does the new meeting mention my topic?"). The restriction applies before ranking and
         the no-match rules, so an item counts exactly as it would in a full search, and no
-        better match from another meeting can push it out of ``limit``.
+        better match from another meeting can push it out of ``limit``. ``previous`` is the
+        previous answer in the same conversation: a follow-up ("og den forrige?", "what about
+        2016?", "hvad var indstillingen?") is resolved against it (:mod:`store.followup`).
         """
         idx = self.index()
-        query = parse_query(question, idx.bodies)
-        result = SearchResult(question=question, lang=query.lang)
-        if not question.strip():
+        cleaned = clean_question(question)
+        if is_help(question):
+            return SearchResult(question=question, lang=help_language(question), kind="help")
+        turn = self._resolve(idx, cleaned, previous)
+        query = parse_query(turn.question, idx.bodies, idx.municipalities)
+        if query.fact and (query.cases or any(not c.optional for c in query.concepts)):
+            # A topic or case number with "hvem deltager?" asks about an item, not the meeting.
+            query = parse_query(turn.question, idx.bodies, idx.municipalities, facts=False)
+        result = SearchResult(question=question, lang=query.lang, resolved=turn.question)
+        if turn.followup:
+            result.lang = detect_language(cleaned)  # the follow-up's own language
+        if not cleaned.strip():
             result.hint = _hint(query.lang, "empty")
             return result
+        if turn.record is not None:
+            result.hits = [Hit(turn.record, 1.0, "followup")]
+            result.focus = turn.focus
+            return result
+        ids = turn.meeting_ids if turn.meeting_ids is not None else meeting_ids
         scope = None
-        if meeting_ids is not None:
-            scope = {d for m in meeting_ids for d in idx.meeting_docs.get(m, ())}
+        if ids is not None:
+            scope = {d for m in ids for d in idx.meeting_docs.get(m, ())}
+        if query.fact:
+            self._meeting_fact(idx, query, result, scope, previous)
+            return result
         if query.cases:
             handled = self._search_cases(idx, query, result, scope)
             if handled:
                 return result
         self._search_keywords(idx, query, result, limit, scope)
+        if not result.hits and result.kind == "items" and query.municipalities:
+            # Nothing in that municipality: the name may be part of a topic ("Københavns
+            # Vestegns Karateskole" in Hvidovre's minutes), so it is read as a word instead.
+            query = parse_query(turn.question, idx.bodies, (), facts=False)
+            self._search_keywords(idx, query, result, limit, scope)
         return result
+
+    def _resolve(self, idx: _Index, cleaned: str, previous: SearchResult | None) -> Resolution:
+        if previous is None or not previous.resolved:
+            return Resolution(cleaned)
+        top = previous.hits[0].record if previous.hits else None
+        if top is None and previous.meetings:
+            m = previous.meetings[0]
+            top = next((idx.records[d] for d in idx.meeting_docs.get(m.meeting_id, ())), None)
+
+        def earlier(body: str, date: str | None) -> list[str]:
+            return [mid for mid, docs in idx.meeting_docs.items()
+                    if idx.records[docs[0]].body == body and date
+                    and (idx.records[docs[0]].date or "") < date]
+
+        def filter_only(text: str) -> bool:
+            q = parse_query(text, idx.bodies, idx.municipalities)
+            return q.has_filter and not any(not c.optional for c in q.concepts)
+
+        return resolve(cleaned, previous.resolved, top, earlier, filter_only)
 
     def lookup_cases(self, text: str) -> list[ItemRecord]:
         """Items whose case number is written in ``text`` (strict forms only), newest first."""
@@ -474,11 +619,16 @@ class Searcher:
         if scope is not None:
             allowed = scope if allowed is None else allowed & scope
         required = [c for c in query.concepts if not c.optional]
+        if not required and query.item is not None and query.has_filter:
+            self._agenda_item(idx, query, result, allowed)
+            return
         if not required:
             self._filter_only(idx, query, result, allowed, limit)
             return
         scored = self._score(idx, query, allowed)
         good = [s for s in scored if s.coverage >= MIN_COVERAGE and s.specific]
+        if not good:
+            good = self._rescue(idx, query, scored)
         if not good:
             result.hint = _hint(query.lang, "words")
             return
@@ -507,30 +657,153 @@ class Searcher:
         result.hits = [Hit(idx.records[s.doc], round(s.score, 4), "keyword")
                        for s in good[:limit]]
 
-    def _body_docs(self, idx: _Index, query: Query) -> set[int] | None:
-        if not query.bodies:
+    def _similarities(self, idx: _Index, query: Query) -> Any | None:
+        """Cosine similarity of the question to every item (-1 where an item has no vector)."""
+        vectors = self.vectors()
+        if vectors is None:
             return None
-        out: set[int] = set()
-        for body in query.bodies:
-            out |= idx.body_docs.get(body, set())
+        matrix, mask = idx.semantic_rows(vectors)
+        if not mask.any():
+            return None
+        q = semantic.embed_question(semantic.question_text(query.text))
+        if q is None:
+            return None
+        sims = matrix @ q
+        sims[~mask] = -1.0
+        return sims
+
+    def _rescue(self, idx: _Index, query: Query, scored: list[_Scored]) -> list[_Scored]:
+        """Items the words partly match and the model puts nearest to the question.
+
+        The model never answers alone (its similarities do not separate unanswerable questions
+        from answerable ones): an item needs a specific lexical match and a share of the
+        question's weight, less when the model singles it out clearly.
+        """
+        candidates = {s.doc: s for s in scored
+                      if s.specific and s.coverage >= SEM_COVERAGE_NEAREST}
+        if not candidates or _absent_topic(idx, query):
+            return []
+        sims = self._similarities(idx, query)
+        if sims is None:
+            return []
+        known = sims[sims > -1.0]
+        if len(known) < SEM_TOP + 1:
+            return []
+        top = sims.argsort()[::-1][:SEM_TOP]
+        spread = float(known.std()) or 1e-6
+        z = (float(sims[top[0]]) - float(known.mean())) / spread
+        gap = float(sims[top[0]] - sims[top[1]])
+        out: list[_Scored] = []
+        for rank, d in enumerate(top):
+            s = candidates.get(int(d))
+            if s is None:
+                continue
+            clear = rank == 0 and z >= SEM_Z_NEAREST and gap >= SEM_GAP_NEAREST
+            if s.coverage >= SEM_COVERAGE or clear:
+                out.append(_Scored(s.doc, s.score * (1.0 - 0.1 * rank), s.coverage, True))
+        return out
+
+    def _body_docs(self, idx: _Index, query: Query) -> set[int] | None:
+        """Items of the bodies and municipalities the question names (None: no such filter)."""
+        out: set[int] | None = None
+        for names, docs in ((query.bodies, idx.body_docs),
+                            (query.municipalities, idx.municipality_docs)):
+            if names:
+                found = set().union(*(docs.get(n, set()) for n in names))
+                out = found if out is None else out & found
+        return out
+
+    def _meetings(self, idx: _Index, query: Query, allowed: set[int] | None) -> list[str]:
+        """Ids of the meetings the question's filters select, newest first."""
+        out = []
+        for mid, docs in idx.meeting_docs.items():  # newest meeting first
+            d = docs[0]
+            if (allowed is None or d in allowed) and query.date_matches(idx.records[d].date):
+                out.append(mid)
+        if query.previous:
+            return out[1:2]
+        if query.latest:
+            return out[:1]
         return out
 
     def _filter_only(self, idx: _Index, query: Query, result: SearchResult,
                      allowed: set[int] | None, limit: int) -> None:
-        """Questions with filters but no topic: "seneste møde", "Direktionen februar 2023"."""
-        if not (query.latest or query.month is not None or query.day is not None):
+        """Questions with filters but no topic: "seneste møde", "i 2016", "Direktionen".
+
+        One meeting is listed with all its items; several are listed newest first, a few
+        items each, with how many more there are.
+        """
+        if not query.has_filter:
             result.hint = _hint(query.lang, "words")
             return
-        items: list[int] = []
-        for docs in idx.meeting_docs.values():  # newest meeting first
-            d = docs[0]
-            if (allowed is None or d in allowed) and query.date_matches(idx.records[d].date):
-                items = sorted(docs, key=lambda d: idx.records[d].item_number or 0)
-                break
-        if not items:
-            result.hint = _hint(query.lang, "date", _date_text(query))
+        meetings = self._meetings(idx, query, allowed)
+        if not meetings:
+            result.hint = _hint(query.lang, "date", _date_text(query)) if query.has_date \
+                else _hint(query.lang, "words")
             return
-        result.hits = [Hit(idx.records[d], 0.0, "keyword") for d in items[: max(limit, 20)]]
+        one = query.latest or query.previous or query.month is not None or query.day is not None
+        if len(meetings) == 1 and one:
+            docs = sorted(idx.meeting_docs[meetings[0]],
+                          key=lambda d: idx.records[d].item_number or 0)
+            result.hits = [Hit(idx.records[d], 0.0, "keyword") for d in docs[: max(limit, 20)]]
+            return
+        # A listing answers no question about an item: its items are shown, not results.
+        shown = meetings[:LISTED_MEETINGS]
+        result.kind = "listing"
+        result.more = len(meetings) - len(shown)
+        result.meetings = [m for m in (self.store.meeting(mid) for mid in shown) if m]
+        for mid in shown:
+            docs = sorted(idx.meeting_docs[mid], key=lambda d: idx.records[d].item_number or 0)
+            result.listed.extend(idx.records[d] for d in docs)
+
+    def _agenda_item(self, idx: _Index, query: Query, result: SearchResult,
+                     allowed: set[int] | None) -> None:
+        """"Punkt 3", "første punkt" in the meetings the filters select, newest first."""
+        for mid in self._meetings(idx, query, allowed):
+            docs = sorted(idx.meeting_docs[mid], key=lambda d: idx.records[d].item_number or 0)
+            for place, d in enumerate(docs, start=1):
+                if query.item_matches(place, idx.records[d].item_number, len(docs)):
+                    result.hits.append(Hit(idx.records[d], 1.0, "keyword"))
+            if len(result.hits) >= CASE_LIMIT:
+                break
+        if not result.hits:
+            result.hint = _hint(query.lang, "words")
+
+    def _meeting_fact(self, idx: _Index, query: Query, result: SearchResult,
+                      scope: set[int] | None, previous: SearchResult | None) -> None:
+        """Where and when a meeting was held, who took part, who was absent.
+
+        The meeting is the one the question's filters select (the newest if several), else the
+        meeting of the item the question's words or case number find, else the meeting of the
+        previous answer in the conversation, else the newest meeting.
+        """
+        result.kind, result.fact = "meeting", query.fact or ""
+        mid = self._fact_meeting(idx, query, scope, previous)
+        meeting = self.store.meeting(mid) if mid else None
+        if meeting is None:
+            result.kind = "items"
+            result.hint = _hint(query.lang, "words")
+            return
+        result.meetings = [meeting]
+        docs = sorted(idx.meeting_docs.get(mid, ()), key=lambda d: idx.records[d].item_number or 0)
+        result.hits = [Hit(idx.records[d], 0.0, "meeting") for d in docs]
+
+    def _fact_meeting(self, idx: _Index, query: Query, scope: set[int] | None,
+                      previous: SearchResult | None) -> str | None:
+        allowed = self._body_docs(idx, query)
+        if scope is not None:
+            allowed = scope if allowed is None else allowed & scope
+        if any(not c.optional for c in query.concepts) or query.cases:
+            found = SearchResult(question=query.text, lang=query.lang)
+            if not (query.cases and self._search_cases(idx, query, found, scope)):
+                self._search_keywords(idx, query, found, 1, scope)
+            return found.hits[0].record.meeting_id if found.hits else None
+        if query.has_filter:
+            meetings = self._meetings(idx, query, allowed)
+            return meetings[0] if meetings else None
+        if previous is not None and previous.hits:
+            return previous.hits[0].record.meeting_id
+        return next(iter(idx.meeting_docs), None)
 
     def _score(self, idx: _Index, query: Query, allowed: set[int] | None) -> list[_Scored]:
         plans = _join_split_compounds(idx, [_plan(idx, c) for c in query.concepts])
@@ -609,8 +882,22 @@ def _plan(idx: _Index, concept: Concept) -> _Plan:
             known = True
         size += sum(i.size for i in infos)
     if not known:
-        weight = idx.idf_unknown
+        # An absent everyday word ("holdes", "request") must not veto an answer; a name or a rare
+        # word still does (see :func:`store.text.rarity`).
+        weight = idx.idf_unknown * concept.rarity
     return _Plan(concept, alternatives, weight, known, size)
+
+
+def _absent_topic(idx: _Index, query: Query) -> bool:
+    """A Danish question names a rare word the minutes never use ("parkering", "Kattegat").
+
+    Then the answer is "not in these minutes", however near the model puts some item. English
+    words are exempt: a Danish corpus lacks them by nature, and the glossary may miss a sense.
+    """
+    if query.lang == "en":
+        return False
+    return any(not c.optional and c.rarity >= 0.5 and not _plan(idx, c).known
+               for c in query.concepts)
 
 
 def _join_split_compounds(idx: _Index, plans: list[_Plan]) -> list[_Plan]:

@@ -27,6 +27,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPat
     for name in list(os.environ):
         if name.startswith(_ENV_PREFIXES) or name in _ENV_NAMES:
             monkeypatch.delenv(name, raising=False)
+    # Embedding costs tens of milliseconds an item: tests that need meaning search turn it on
+    # for a small corpus (tests/test_semantic.py); every other test searches by words.
+    monkeypatch.setenv("REFERAT_SEMANTIC", "off")
     monkeypatch.setattr("bot.config.CHECKOUT", tmp_path_factory.getbasetemp() / "no-checkout")
 
 

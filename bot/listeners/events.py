@@ -16,6 +16,8 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 
+from store.question import help_language, is_help
+
 from ..blocks import escape_mrkdwn, help_text, item_card_blocks
 from ..context import BotContext
 from ..inline import inline_items
@@ -40,12 +42,14 @@ def answer_question(ctx: BotContext, surface: str, event: dict[str, Any], questi
                     thread_ts: str | None, started: float) -> None:
     """Search, then post the answer card to the event's channel (in ``thread_ts`` if given)."""
     channel = event["channel"]
-    if not question or question.lower() in HELP_WORDS:
-        text = help_text("en" if question.lower() == "help" else "da")
+    if not question or question.lower() in HELP_WORDS or is_help(question):
+        text = help_text(help_language(question) if question else "da")
         post_message(ctx, channel, text, thread_ts=thread_ts)
         log_request(surface, started, 0)
         return
-    result = ctx.searcher.search(question)
+    conversation = (channel, thread_ts)
+    result = ctx.searcher.search(question, previous=ctx.threads.get(conversation))
+    ctx.threads.put(conversation, result)
     post_message(ctx, channel, thread_ts=thread_ts, **answer_message(result))
     log_request(surface, started, len(result.hits))
 
