@@ -60,6 +60,7 @@ from store.headings import (
 )
 from store.meeting_facts import _HEADER_LABEL, body_from_line, municipality_in, read_header
 from store.meeting_facts import strip_genitive as _strip_genitive
+from store.municipalities import split_municipality
 from store.parse_dates import find_date
 from store.records import AGENDA, MINUTES, Item, Meeting, ParseError
 from store.segment import (
@@ -967,8 +968,9 @@ def _meeting(lines: list[str], header_end: int, items: list[Item],
              sources: list[tuple[str, str | None]], source: str,
              municipality: str | None) -> Meeting:
     facts = read_header(lines[:header_end])
+    named_municipality, named_body = _names_from_source(source)
     body = facts.body or (sources[-1][0] if sources else None)
-    body = body or _body_from_source(source) or "Ukendt"
+    body = body or named_body or "Ukendt"
     date = facts.date or next((d for _, d in sources if d), None)
     if not date and source and not source.startswith("<"):
         date = find_date(Path(source).name)
@@ -979,7 +981,7 @@ def _meeting(lines: list[str], header_end: int, items: list[Item],
         place=facts.place,
         participants=facts.participants,
         absent=facts.absent,
-        municipality=municipality_in(lines, header_end) or municipality,
+        municipality=municipality_in(lines, header_end) or municipality or named_municipality,
         kind=_kind(lines, header_end, items),
         source=source,
         items=items,
@@ -990,11 +992,13 @@ def _meeting(lines: list[str], header_end: int, items: list[Item],
     return meeting
 
 
-def _body_from_source(source: str) -> str | None:
+def _names_from_source(source: str) -> tuple[str | None, str | None]:
+    """The municipality and body a file's name suggests (``koege_byraad_2020-10-27.txt``):
+    the last resort, for text that names neither."""
     stem = Path(source).stem if source and not source.startswith("<") else ""
     stem = re.sub(r"\d{4}-\d{2}-\d{2}|\d+", " ", stem)
     words = [w for w in re.split(r"[-_\s]+", stem) if w]
     if not words:
-        return None
-    name = " ".join(words)
-    return name[0].upper() + name[1:]
+        return None, None
+    municipality, name = split_municipality(" ".join(words))
+    return municipality, name[0].upper() + name[1:]
