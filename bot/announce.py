@@ -31,7 +31,7 @@ from bot.blocks import (
     truncate,
 )
 from bot.markup import SLACK_MARKUP, Markup
-from store.answer import count, human_date, word
+from store.answer import count, human_date, meeting_name, word
 from store.records import ItemRecord, MeetingRecord
 
 HEADER_LIMIT = 150  # Slack's limit for a header block's plain text
@@ -77,8 +77,9 @@ LANG = "da"  # announcements are Danish, like the minutes they announce
 
 
 def meeting_label(meeting: MeetingRecord) -> str:
-    """``"Direktionen 20. februar 2023"`` (plain text, not escaped)."""
-    return f"{meeting.body} {human_date(meeting.date, LANG)}".strip()
+    """``"Direktionen (Kalundborg) 20. februar 2023"`` (plain text, not escaped)."""
+    name = meeting_name(meeting.body, meeting.municipality)
+    return f"{name} {human_date(meeting.date, LANG)}".strip()
 
 
 def item_key(record: ItemRecord) -> str:

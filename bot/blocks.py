@@ -31,6 +31,7 @@ from store.answer import (
     count,
     human_date,
     item_card,
+    meeting_name,
     record_key,  # noqa: F401  (re-exported: listeners and tests name items by it)
     render_text,
     word,
@@ -260,7 +261,7 @@ def help_text(lang: str = "da") -> str:
 
 def meeting_title(meeting: MeetingRecord | ItemRecord, lang: str = "da") -> str:
     date = format_date(meeting.date, lang) if meeting.date else ""
-    return f"{meeting.body} {date}".strip()
+    return f"{meeting_name(meeting.body, meeting.municipality)} {date}".strip()
 
 
 def meeting_summary_text(items: Sequence[ItemRecord], lang: str = "da", limit: int = 300) -> str:

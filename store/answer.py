@@ -411,12 +411,25 @@ def _content(r: ItemRecord, lab: dict[str, str], detail: str) -> tuple[Line, ...
     return tuple(lines)
 
 
+def meeting_name(body: str, municipality: str | None) -> str:
+    """The board with its municipality, so an answer says whose board it was.
+
+    >>> meeting_name("Kommunalbestyrelsen", "Thisted")
+    'Kommunalbestyrelsen (Thisted)'
+    >>> meeting_name("Køge Byråd", "Køge"), meeting_name("Direktionen", None)
+    ('Køge Byråd', 'Direktionen')
+    """
+    if not municipality or normalise(municipality) in normalise(body):
+        return body
+    return f"{body} ({municipality})"
+
+
 def item_card(record: ItemRecord, lang: str = "da", detail: str = "answer") -> ItemCard:
     """The surface-neutral card of one item; ``detail`` is "answer", "compact" or "full"."""
     lab = labels(lang)
     return ItemCard(
         key=record_key(record), lang=lang, title=record.title, closed=record.closed,
-        lines=_content(record, lab, detail), body=record.body,
+        lines=_content(record, lab, detail), body=meeting_name(record.body, record.municipality),
         date=human_date(record.date, lang), item_number=record.item_number,
         case_number=record.case_number or "",
     )
@@ -645,7 +658,7 @@ def result_json(result: SearchResult) -> dict[str, Any]:
             "closed": r.closed,
             "decision": "" if r.closed else r.decision,
             "recommendation": "" if r.closed else r.recommendation,
-            "meeting": {"body": r.body, "date": r.date},
+            "meeting": {"body": r.body, "date": r.date, "municipality": r.municipality},
             "score": h.score,
             "match": h.match,
         })

@@ -55,7 +55,7 @@ def test_bare_decision_quotes_the_recommendation(searcher: Searcher) -> None:
     lines = text.splitlines()
     assert lines[0] == "Beslutning: Godkendt."
     assert lines[1].startswith("Indstilling: Sekretariatschefen indstiller") and "2023" in lines[1]
-    assert "Direktionen, 20. februar 2023" in text and "Sag: 18-034639K" in text
+    assert "Direktionen (Kalundborg), 20. februar 2023" in text and "Sag: 18-034639K" in text
     assert "Punkt 4: VSBV" in text
 
 
@@ -108,7 +108,8 @@ def test_result_json_shape(searcher: Searcher) -> None:
     assert data["question"] == "18-034639" and data["answer"].startswith("Beslutning: Godkendt.")
     first = data["results"][0]
     assert first["case_number"] == "18-034639K" and first["item_number"] == 4
-    assert first["meeting"] == {"body": "Direktionen", "date": "2023-02-20"}
+    assert first["meeting"] == {"body": "Direktionen", "date": "2023-02-20",
+                                "municipality": "Kalundborg"}
     assert set(first) >= {"case_number", "title", "item_number", "closed", "decision",
                           "recommendation", "meeting", "score"}
     assert result_json(searcher.search("vindmøller på Røsnæs"))["results"] == []

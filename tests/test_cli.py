@@ -195,7 +195,8 @@ def test_ask_json_matches_the_documented_shape(cli, loaded: str) -> None:
     assert top["case_number"] == PLASTER
     assert {"case_number", "title", "item_number", "closed", "decision", "recommendation",
             "meeting", "score"} <= set(top)
-    assert top["meeting"] == {"body": "Direktionen", "date": "2023-02-20"}
+    assert top["meeting"] == {"body": "Direktionen", "date": "2023-02-20",
+                              "municipality": "Kalundborg"}
 
 
 def test_ask_stdin_answers_every_line_in_order_and_exits_0(cli, loaded: str) -> None:

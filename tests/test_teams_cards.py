@@ -30,7 +30,7 @@ def test_bare_decision_card_leads_with_the_decision_then_the_recommendation(sear
     assert runs[0] == 'VSBV - Forbindsstoffer - "Plasterordning"'
     assert runs[1] == "Beslutning: Godkendt."
     assert runs[2].startswith("Indstilling: Sekretariatschefen indstiller")
-    assert runs[3] == "Direktionen · 20. februar 2023 · Punkt 4 · Sag 18-034639K"
+    assert runs[3] == "Direktionen (Kalundborg) · 20. februar 2023 · Punkt 4 · Sag 18-034639K"
     # Minutes text only ever sits in text runs, which Teams shows literally.
     assert all(block["type"] == "RichTextBlock" for block in card["body"])
 
@@ -60,9 +60,9 @@ def test_latest_meeting_names_the_meeting_on_every_surface(searcher) -> None:
     card = answer_card(searcher.search("seneste"))
     assert card.kind == "meeting"
     text = render_text(card)
-    assert text.startswith("Møde: Direktionen, 20. februar 2023\nPunkter på mødet:")
-    assert "Møde: Direktionen, 20. februar 2023" in json.dumps(render_blocks(card),
+    assert text.startswith("Møde: Direktionen (Kalundborg), 20. februar 2023\nPunkter på mødet:")
+    assert "Møde: Direktionen (Kalundborg), 20. februar 2023" in json.dumps(render_blocks(card),
                                                                ensure_ascii=False)
     runs = _runs(render_adaptive(card))
-    assert runs[:2] == ["Møde: Direktionen, 20. februar 2023", "Punkter på mødet"]
+    assert runs[:2] == ["Møde: Direktionen (Kalundborg), 20. februar 2023", "Punkter på mødet"]
     assert any(row.startswith("3. Lukket: Ydelser mellem enheder — lukket punkt") for row in runs)
