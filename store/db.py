@@ -7,8 +7,11 @@ tables:
 * ``meetings`` -- one header per meeting (:meth:`Meeting.header` plus ``ingested_at``);
 * ``items`` -- one flat :meth:`ItemRecord.to_doc` per agenda item;
 * ``_meta`` -- one document marking the file as a Referat store, with the last write time;
-* any number of small state tables for the bot (``feedback``, ``follows``, ...), one document
-  ``{"key": ..., "value": {...}}`` per key.
+* small state tables for the bot (``feedback``, ``follows``, ...), one document
+  ``{"key": ..., "value": {...}}`` per key, kept in a file of their own beside the store,
+  ``<db>.state.json`` (same layout, own lock). A click or a follow then rewrites a few kilobytes
+  instead of the whole archive, and never waits for an ingest. State tables found in an older
+  store file are moved there the first time the store is opened.
 
 Why the file is handled with this much care:
 
@@ -211,6 +214,11 @@ def _read_file(path: Path) -> tuple[Tables, _Signature | None]:
     return _validate(data, path), sig
 
 
+def state_path(path: Path) -> Path:
+    """The file beside a store that holds its state tables."""
+    return path.with_name(path.name + ".state.json")
+
+
 def _stat_signature(path: Path) -> _Signature | None:
     try:
         st = os.stat(path)
@@ -247,7 +255,12 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *,
-                 lock_timeout: float = 60.0) -> None:
+                 lock_timeout: float = 60.0, state_only: bool = False) -> None:
+        """Open (or start) the store at ``path``; ``None`` keeps everything in memory.
+
+        ``state_only`` marks the sidecar file that holds a store's state tables; it has no
+        sidecar of its own.
+        """
         self.path: Path | None = Path(path) if path is not None else None
         self._lock = threading.RLock()
         self._lock_timeout = lock_timeout
@@ -269,6 +282,13 @@ class Store:
                 raise StoreError(f"{self.path} is a folder, not a store file")
             data, self._sig = _read_file(self.path)
         self._open(data)
+        # Where state_* go: the sidecar for a file store, the store itself in memory.
+        self._state_store: Store = self
+        if self.path is not None and not state_only:
+            self._state_store = Store(state_path(self.path), lock_timeout=lock_timeout,
+                                      state_only=True)
+            if any(name not in _RESERVED for name in data):
+                self._move_state_out()
 
     def __repr__(self) -> str:
         return f"Store({str(self.path) if self.path else None!r})"
@@ -325,6 +345,11 @@ class Store:
         """
         if self.path is None:
             return False
+        state_changed = self._state_store is not self and self._state_store.refresh()
+        return self._refresh_own() or state_changed
+
+    def _refresh_own(self) -> bool:
+        assert self.path is not None
         with self._lock:
             if _stat_signature(self.path) == self._sig:
                 return False
@@ -401,10 +426,16 @@ class Store:
         return report
 
     def state_all(self, table: str) -> dict[str, dict]:
+        if self._state_store is not self:
+            return self._state_store.state_all(table)
+        self._state_catch_up()
         with self._lock:
             return {key: json.loads(json.dumps(value)) for key, value in self._state(table).items()}
 
     def state_get(self, table: str, key: str) -> dict | None:
+        if self._state_store is not self:
+            return self._state_store.state_get(table, key)
+        self._state_catch_up()
         with self._lock:
             value = self._state(table).get(key)
             return None if value is None else json.loads(json.dumps(value))
@@ -415,6 +446,9 @@ class Store:
 
     def state_put_many(self, table: str, values: dict[str, dict]) -> None:
         """Set several keys in one transaction; keys whose value is unchanged cost nothing."""
+        if self._state_store is not self:
+            self._state_store.state_put_many(table, values)
+            return
         self._check_table(table)
         clean: dict[str, dict] = {}
         for key, value in values.items():
@@ -448,6 +482,8 @@ class Store:
 
     def state_delete(self, table: str, key: str) -> bool:
         """Remove one key; True if it was there."""
+        if self._state_store is not self:
+            return self._state_store.state_delete(table, key)
         self._check_table(table)
         with self._transaction():
             doc_id = self._state_ids(table).get(key)
@@ -456,7 +492,42 @@ class Store:
             self._table(table).remove(doc_ids=[doc_id])
             return True
 
+    def state_claim(self, table: str, key: str, value: dict) -> bool:
+        """Set ``key`` only if no process has set it yet; True for the one caller that did.
+
+        Several bot processes on one store use this to agree who announces a meeting.
+        """
+        if self._state_store is not self:
+            return self._state_store.state_claim(table, key, value)
+        self._check_table(table)
+        with self._transaction():
+            if key in self._state_ids(table):
+                return False
+            self.state_put(table, key, value)
+            return True
+
     # -- internals ---------------------------------------------------------------------------
+
+    def _state_catch_up(self) -> None:
+        """State is shared between processes: pick up another's write (one ``stat``)."""
+        if self.path is not None:
+            self._refresh_own()
+
+    def _move_state_out(self) -> None:
+        """Move state tables from an older store file into the sidecar, once, under the lock.
+
+        Keys the sidecar already holds win (they are newer). The store file is rewritten without
+        the state tables; its content stamp, and so the search index, stays as it was.
+        """
+        with self._transaction():
+            names = [name for name in self._storage.data if name not in _RESERVED]
+            for name in names:
+                have = self._state_store.state_all(name)
+                moved = {doc["key"]: doc["value"] for doc in self._raw(name).values()
+                         if doc.get("key") not in have}
+                if moved:
+                    self._state_store.state_put_many(name, moved)
+                self._db.drop_table(name)
 
     def _open(self, data: Tables) -> None:
         """Start over from ``data``: a fresh TinyDB, so no table caches survive a reload."""
@@ -619,6 +690,9 @@ class Store:
         except OSError:
             return
         for entry in entries:
-            if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+            # ".<name>.<random>.tmp" only: the state sidecar's ".<name>.state.json.<random>.tmp"
+            # shares the prefix but is written under its own lock.
+            middle = entry.name[len(prefix):-len(".tmp")]
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp") and "." not in middle:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
