@@ -28,9 +28,9 @@ SHOW_LIMIT = 50  # every meeting a case passed through, not just the top few
 
 
 def _open_store(settings: Settings, db: str | None):
-    from store.db import Store
+    from store.engine import open_store
 
-    return Store(Path(db) if db else settings.db_path)
+    return open_store(settings, db)
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -127,7 +127,12 @@ def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     from .runner import run
 
     if args.db:
-        settings = replace(settings, db_path=Path(args.db))
+        from store.engine import is_database_url
+
+        if is_database_url(args.db):
+            settings = replace(settings, database_url=args.db)
+        else:
+            settings = replace(settings, db_path=Path(args.db), database_url="")
     if args.mode == "http":
         settings = replace(settings, slack_app_token="")
     elif args.mode == "console":
@@ -145,7 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="referat",
         description="Ask what the board decided, from published Danish minutes.",
     )
-    db_help = "store file (default: $REFERAT_DB or data/referat.json)"
+    db_help = ("store file or postgresql:// URL (default: $REFERAT_DATABASE_URL, else $REFERAT_DB "
+               "or data/referat.json)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("ingest", help="read minutes files or folders into the store",

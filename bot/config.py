@@ -50,6 +50,7 @@ class Settings:
     """Everything the process needs to know, resolved once at start-up."""
 
     db_path: Path = Path(DEFAULT_DB)
+    database_url: str = field(default="", repr=False)  # may hold a password
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
@@ -87,6 +88,7 @@ class Settings:
         minutes_dir = env.get("MINUTES_DIR", "").strip()
         return cls(
             db_path=Path(env.get("REFERAT_DB", "").strip() or DEFAULT_DB),
+            database_url=env.get("REFERAT_DATABASE_URL", "").strip(),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),

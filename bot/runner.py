@@ -92,12 +92,12 @@ def run(settings: Settings) -> None:
 
 
 def _run_console(settings: Settings) -> None:
-    from store.db import Store
+    from store.engine import open_store
     from store.search import Searcher
 
     from .console import chat
 
-    chat(Searcher(Store(settings.db_path)), sys.stdin, sys.stdout)
+    chat(Searcher(open_store(settings)), sys.stdin, sys.stdout)
 
 
 def socket_mode_handler(app: App, settings: Settings) -> SocketModeHandler:

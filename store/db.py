@@ -227,7 +227,25 @@ def _stat_signature(path: Path) -> _Signature | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-def _item_record(doc: dict[str, Any]) -> ItemRecord:
+def check_state_table(table: str) -> None:
+    """State table names are the engines' shared rule: not a record table, no leading ``_``."""
+    if not table or table in _RESERVED or table.startswith("_"):
+        raise ValueError(f"{table!r} is not a state table name")
+
+
+def clean_state_values(values: dict[str, dict]) -> dict[str, dict]:
+    """Check state keys and values and detach them from the caller (a JSON round trip)."""
+    clean: dict[str, dict] = {}
+    for key, value in values.items():
+        if not isinstance(key, str):
+            raise TypeError(f"state keys are strings, got {type(key).__name__}")
+        if not isinstance(value, dict):
+            raise TypeError(f"state values are dicts, got {type(value).__name__}")
+        clean[key] = json.loads(json.dumps(value, ensure_ascii=False))
+    return clean
+
+
+def item_record(doc: dict[str, Any]) -> ItemRecord:
     # Faster than ItemRecord.from_doc at 100,000 items (no dataclasses.fields() per call); the
     # attachments list is copied so a caller can never change the stored document.
     values = {name: doc[name] for name in _ITEM_FIELDS if name in doc}
@@ -235,13 +253,13 @@ def _item_record(doc: dict[str, Any]) -> ItemRecord:
     return ItemRecord(**values)
 
 
-def _meeting_record(doc: dict[str, Any]) -> MeetingRecord:
+def meeting_record(doc: dict[str, Any]) -> MeetingRecord:
     values = {name: doc[name] for name in _MEETING_FIELDS if name in doc}
     values["participants"] = list(values.get("participants") or [])
     return MeetingRecord(**values)
 
 
-def _newest_first(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def newest_first(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Sort meeting documents newest date first, undated last, by body within a date."""
     docs = sorted(docs, key=lambda d: d.get("body") or "")
     return sorted(docs, key=lambda d: d.get("date") or "", reverse=True)
@@ -307,7 +325,7 @@ class Store:
             doc_id = self._meeting_ids.get(meeting_id)
             if doc_id is None:
                 return None
-            return _meeting_record(self._raw(MEETINGS)[str(doc_id)])
+            return meeting_record(self._raw(MEETINGS)[str(doc_id)])
 
     def items(self) -> list[ItemRecord]:
         """Every item: meetings newest first, agenda order inside (cached per revision)."""
@@ -316,7 +334,7 @@ class Store:
             if not self._items_ready:
                 items = self._raw(ITEMS)
                 self._items = [
-                    _item_record(items[str(doc_id)])
+                    item_record(items[str(doc_id)])
                     for doc in self._meeting_docs
                     for doc_id in self._item_ids.get(doc.get("meeting_id"), ())
                 ]
@@ -327,7 +345,7 @@ class Store:
         with self._lock:
             self._index()
             items = self._raw(ITEMS)
-            return [_item_record(items[str(i)]) for i in self._item_ids.get(meeting_id, ())]
+            return [item_record(items[str(i)]) for i in self._item_ids.get(meeting_id, ())]
 
     def revision(self) -> int:
         """A number that grows whenever the meetings or items held change (own write or reload).
@@ -450,14 +468,7 @@ class Store:
             self._state_store.state_put_many(table, values)
             return
         self._check_table(table)
-        clean: dict[str, dict] = {}
-        for key, value in values.items():
-            if not isinstance(key, str):
-                raise TypeError(f"state keys are strings, got {type(key).__name__}")
-            if not isinstance(value, dict):
-                raise TypeError(f"state values are dicts, got {type(value).__name__}")
-            # A JSON round trip checks the value can be stored and detaches it from the caller.
-            clean[key] = json.loads(json.dumps(value, ensure_ascii=False))
+        clean = clean_state_values(values)
         with self._transaction():
             tbl = self._table(table)
             ids = self._state_ids(table)
@@ -568,7 +579,7 @@ class Store:
         if self._cache_revision == self._revision:
             return
         meetings = self._raw(MEETINGS)
-        self._meeting_docs = _newest_first(list(meetings.values()))
+        self._meeting_docs = newest_first(list(meetings.values()))
         self._meeting_ids = {doc.get("meeting_id"): int(k) for k, doc in meetings.items()}
         item_ids: dict[str, list[int]] = {}
         # Doc ids grow with insertion, and a meeting's items are inserted in agenda order.
@@ -577,15 +588,14 @@ class Store:
         for ids in item_ids.values():
             ids.sort()
         self._item_ids = item_ids
-        self._meetings = [_meeting_record(doc) for doc in self._meeting_docs]
+        self._meetings = [meeting_record(doc) for doc in self._meeting_docs]
         self._items = []
         self._items_ready = False
         self._cache_revision = self._revision
 
     @staticmethod
     def _check_table(table: str) -> None:
-        if not table or table in _RESERVED or table.startswith("_"):
-            raise ValueError(f"{table!r} is not a state table name")
+        check_state_table(table)
 
     def _state(self, table: str) -> dict[str, dict]:
         self._check_table(table)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.pg_server import LocalPostgres
 from tests.slack_stub import SlackStub
 
 REPO = Path(__file__).resolve().parents[1]
@@ -102,3 +103,57 @@ def generated_1000(tmp_path_factory: pytest.TempPathFactory) -> Path:
     subprocess.run([sys.executable, str(GENERATOR), str(out), "--meetings", "1000"],
                    check=True, capture_output=True)
     return out
+
+
+# -- store engines -----------------------------------------------------------------------------
+
+ENGINES = ("tinydb", "postgresql")
+_PG_TEMPLATE = "referat_template"
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[LocalPostgres]:
+    """One throw-away PostgreSQL cluster for the whole test run, on a free loopback port.
+
+    A template database holds Referat's schema, so each test's fresh database is a cheap copy.
+    """
+    from store.pg import PgStore
+
+    with LocalPostgres() as server:
+        PgStore(server.create_database(_PG_TEMPLATE)).close()
+        yield server
+
+
+class EngineFactory:
+    """Fresh, empty stores of either engine: TinyDB in memory or a new PostgreSQL database."""
+
+    def __init__(self, server_fixture) -> None:
+        self._server_fixture = server_fixture
+        self._count = 0
+
+    def __call__(self, kind: str):
+        from store.db import Store
+        from store.pg import PgStore
+
+        if kind == "tinydb":
+            return Store(None)
+        return PgStore(self.new_database_url())
+
+    def new_database_url(self) -> str:
+        server: LocalPostgres = self._server_fixture()
+        self._count += 1
+        name = f"t{os.getpid()}_{self._count}"
+        import psycopg
+
+        with psycopg.connect(server.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{_PG_TEMPLATE}"')
+        return server.url(name)
+
+
+@pytest.fixture(scope="session")
+def new_store(request: pytest.FixtureRequest) -> EngineFactory:
+    """``new_store("tinydb")`` / ``new_store("postgresql")``: an empty store of that engine.
+
+    The PostgreSQL server starts the first time a PostgreSQL store is asked for.
+    """
+    return EngineFactory(lambda: request.getfixturevalue("postgres"))
