@@ -118,6 +118,16 @@ def cmd_meetings(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
     return EXIT_OK
 
 
+def cmd_migrate(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    """Copy a store (default: the TinyDB file) into another, e.g. PostgreSQL; safe to repeat."""
+    from store.engine import copy_store, open_store, open_store_at
+
+    source = open_store(replace(settings, database_url=""), args.db)
+    meetings, items, keys = copy_store(source, open_store_at(args.to))
+    print(f"copied {meetings} meetings, {items} items and {keys} state entries", file=out)
+    return EXIT_OK
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     """Start the bot: Slack when tokens are set, otherwise the console chat.
 
@@ -180,6 +190,14 @@ def build_parser() -> argparse.ArgumentParser:
                        description="List the meetings in the store, newest first.")
     p.add_argument("--db", help=db_help)
     p.set_defaults(func=cmd_meetings)
+
+    p = sub.add_parser("migrate", help="copy the store into another (e.g. PostgreSQL)",
+                       description="Copy every meeting, item and state entry of the store "
+                       "(--db, default the TinyDB file $REFERAT_DB) into --to, a postgresql:// "
+                       "URL or another store file. Running it again changes nothing.")
+    p.add_argument("--to", required=True, metavar="URL", help="the target store")
+    p.add_argument("--db", help="source store file or URL (default: $REFERAT_DB)")
+    p.set_defaults(func=cmd_migrate)
 
     p = sub.add_parser("run", help="start the bot (console chat without Slack tokens)",
                        description="Start the bot: Socket Mode when SLACK_APP_TOKEN is set, "

@@ -517,6 +517,14 @@ class Store:
             self.state_put(table, key, value)
             return True
 
+    def state_tables(self) -> list[str]:
+        if self._state_store is not self:
+            return self._state_store.state_tables()
+        self._state_catch_up()
+        with self._lock:
+            return sorted(name for name, docs in self._storage.data.items()
+                          if name not in _RESERVED and docs)
+
     # -- internals ---------------------------------------------------------------------------
 
     def _state_catch_up(self) -> None:

@@ -76,6 +76,10 @@ class Engine(Protocol):
         """Set ``key`` unless it is set; True for the single caller (of any process) that did."""
         ...
 
+    def state_tables(self) -> list[str]:
+        """The names of the state tables that hold anything."""
+        ...
+
 
 def is_database_url(location: str | os.PathLike[str] | None) -> bool:
     return isinstance(location, str) and location.startswith(POSTGRES_SCHEMES)
@@ -100,3 +104,39 @@ def open_store(settings: Any, db: str | os.PathLike[str] | None = None) -> Engin
         return open_store_at(db)
     url = getattr(settings, "database_url", "") or ""
     return open_store_at(url or settings.db_path)
+
+
+def _as_meeting(header: MeetingRecord, records: list[ItemRecord]) -> Meeting:
+    """Rebuild the parsed meeting from what a store holds (the inverse of ``Meeting.records``)."""
+    import dataclasses
+
+    from store.records import Item, Meeting
+
+    item_names = [f.name for f in dataclasses.fields(Item)]
+    items = [Item(**{name: getattr(r, "item_number" if name == "number" else name)
+                     for name in item_names if hasattr(r, name) or name == "number"})
+             for r in records]
+    values = dataclasses.asdict(header)
+    meeting_names = {f.name for f in dataclasses.fields(Meeting)} - {"items"}
+    return Meeting(**{k: v for k, v in values.items() if k in meeting_names}, items=items)
+
+
+def copy_store(source: Engine, target: Engine, batch: int = 500) -> tuple[int, int, int]:
+    """Copy every meeting, item and state key from ``source`` into ``target``.
+
+    Meetings keep their content hash, so copying again changes nothing. Returns the numbers of
+    meetings, items and state keys copied.
+    """
+    meetings = source.meetings()
+    items = 0
+    for start in range(0, len(meetings), batch):
+        chunk = [_as_meeting(m, source.items_for_meeting(m.meeting_id))
+                 for m in meetings[start:start + batch]]
+        items += sum(len(m.items) for m in chunk)
+        target.ingest(chunk)
+    keys = 0
+    for table in source.state_tables():
+        values = source.state_all(table)
+        target.state_put_many(table, values)
+        keys += len(values)
+    return len(meetings), items, keys

@@ -450,3 +450,8 @@ class PgStore:
                 "ON CONFLICT (tbl, key) DO NOTHING RETURNING 1",
                 (table, key, json.dumps(clean, ensure_ascii=False))).fetchone()
         return row is not None
+
+    def state_tables(self) -> list[str]:
+        with self._conn() as conn:
+            rows = conn.execute("SELECT DISTINCT tbl FROM referat_state ORDER BY tbl").fetchall()
+        return [name for (name,) in rows]
