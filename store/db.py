@@ -356,6 +356,11 @@ class Store:
         with self._lock:
             return self._revision
 
+    def content_stamp(self) -> str | None:
+        """A token renewed by every write of meetings or items (None before the first)."""
+        with self._lock:
+            return self._content_stamp()
+
     def refresh(self) -> bool:
         """Reload if another process replaced the file; True if it did. One ``stat`` otherwise.
 

@@ -26,6 +26,7 @@ from rapidfuzz.distance import OSA
 
 from store.casenum import case_key, find_case_numbers, index_keys, typo_variants
 from store.db import Store
+from store.index_cache import load_or_build
 from store.parse_dates import DA_MONTHS, EN_MONTHS
 from store.query import Concept, Query, parse_query
 from store.records import ItemRecord, MeetingRecord
@@ -352,7 +353,7 @@ class Searcher:
             self.store.refresh()
             revision = self.store.revision()
             if self._index is None or revision != self._revision:
-                self._index = _Index(self.store.items())
+                self._index = load_or_build(self.store, _Index)  # saved beside the store
                 self._revision = revision
                 # The index and the records are millions of long-lived objects; leaving them to
                 # the cyclic garbage collector makes random questions pause for 100+ ms.

@@ -1,0 +1,144 @@
+"""A saved search index, so a restart loads it instead of re-tokenising every item.
+
+The index object the searcher builds is pickled next to the store file
+(``<store>.index.pickle``), written atomically, and keyed by
+
+* the store's **content stamp** -- a random token every write of meetings or items renews, so
+  any change of the minutes, by any process, makes the saved index stale;
+* a **code fingerprint** -- a hash of the ``store`` package's source and data files and the
+  Python version, so a changed tokeniser, index class or glossary never loads an old index.
+
+A missing, stale, corrupt or unreadable file is simply rebuilt; the cache can always be deleted.
+Stores without a file (in memory, PostgreSQL) build the index every time. The pickle is ours,
+beside the store: whoever can write there can already replace the store itself.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import pickle
+import sys
+import tempfile
+import threading
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+PACKAGE = Path(__file__).resolve().parent
+T = TypeVar("T")
+
+
+def cache_path(store: Any) -> Path | None:
+    path = getattr(store, "path", None)
+    return None if path is None else Path(path).with_name(Path(path).name + ".index.pickle")
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """What the index depends on: every source and data file of the store package."""
+    digest = hashlib.sha256(f"{FORMAT_VERSION}|{sys.version}".encode())
+    for file in sorted(PACKAGE.rglob("*")):
+        if file.is_file() and file.suffix in {".py", ".tsv", ".txt", ".json"}:
+            digest.update(str(file.relative_to(PACKAGE)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def load_or_build(store: Any, build: Callable[[list], T]) -> T:
+    """The saved index for the store's current content, or ``build(store.items())`` (saved).
+
+    The item records are not saved with the index: the store holds them already, so the file
+    refers to "the store's items" and loading puts ``store.items()`` there. That halves the
+    file and the load, and the index shares the records with the store instead of copying them.
+
+    The stamp is read before the items: if another process writes in between, the saved index
+    holds newer items under an older stamp, which the next start sees as stale -- never the
+    reverse.
+    """
+    path = cache_path(store)
+    stamp_of = getattr(store, "content_stamp", None)
+    stamp = stamp_of() if stamp_of is not None else None
+    if path is None or stamp is None:
+        return build(store.items())
+    key = (FORMAT_VERSION, stamp, code_fingerprint())
+    loaded = _load(path, key, store)
+    if loaded is not None:
+        return loaded
+    records = store.items()
+    index = build(records)
+    # Written beside the answer, not before it; not a daemon, so a one-shot `referat ask`
+    # finishes the file before the process exits.
+    saver = threading.Thread(target=_save, args=(path, key, index, records),
+                             name="referat-index-save")
+    _savers.append(saver)
+    saver.start()
+    return index
+
+
+_savers: list[threading.Thread] = []
+
+
+def wait_saved(timeout: float | None = None) -> None:
+    """Wait until every index being saved is on disk (tests, benchmarks)."""
+    while _savers:
+        _savers.pop().join(timeout)
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file: Any, records: list) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._records = records
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return _RECORDS if obj is self._records else None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file: Any, store: Any) -> None:
+        super().__init__(file)
+        self._store = store
+
+    def persistent_load(self, pid: Any) -> Any:
+        if pid != _RECORDS:
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        return self._store.items()
+
+
+_RECORDS = "store.items"
+
+
+def _load(path: Path, key: tuple, store: Any) -> Any | None:
+    try:
+        with open(path, "rb") as handle:
+            if pickle.load(handle) != key:
+                return None
+            return _Unpickler(handle, store).load()
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # corrupt, truncated, or written by other code: rebuild
+        log.info("saved search index %s not used: %s", path, exc)
+        return None
+
+
+def _save(path: Path, key: tuple, index: Any, records: list) -> None:
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        log.info("search index not saved: %s", exc)
+        return
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            _Pickler(handle, records).dump(index)
+        os.replace(tmp, path)
+    except Exception as exc:
+        log.info("search index not saved: %s", exc)
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
