@@ -162,6 +162,7 @@ def child_warm(engine: str, location: str, new_minutes: str) -> dict:
         slowest = max(slowest, time.perf_counter() - asked)
         if found:
             break
+        time.sleep(0.01)  # a question every 10 ms, as a busy bot might get
     answerable = time.perf_counter() - start
     questions = _mixed_questions(store.items(), _eval_questions(), random.Random(7))
     times = sorted(_timed(searcher.search, q) for q in questions)

@@ -16,6 +16,7 @@ beside the store: whoever can write there can already replace the store itself.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import logging
 import os
@@ -23,10 +24,11 @@ import pickle
 import sys
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -142,3 +144,72 @@ def _save(path: Path, key: tuple, index: Any, records: list) -> None:
         log.info("search index not saved: %s", exc)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+BACKGROUND_AFTER = 0.5  # seconds: an index that took longer to build is rebuilt in background
+
+
+class IndexKeeper(Generic[T]):
+    """The index for a store's current content, for a searcher answering from many threads.
+
+    The first index is built (or loaded) at once. After the store changes, a small index is
+    rebuilt at once too; one whose last build took longer than ``background_after`` seconds is
+    rebuilt in a background thread while questions keep being answered from the previous index,
+    so no question waits for a rebuild. The previous index is dropped when the new one is in
+    place, so memory returns to its level.
+    """
+
+    def __init__(self, store: Any, build: Callable[[list], T], *,
+                 background_after: float = BACKGROUND_AFTER) -> None:
+        self.store = store
+        self._build_index = build
+        self.background_after = background_after
+        self._lock = threading.Lock()
+        self._index: T | None = None
+        self._revision: int | None = None
+        self._last_build = 0.0
+        self._builder: threading.Thread | None = None
+
+    def current(self) -> T:
+        with self._lock:
+            self.store.refresh()
+            revision = self.store.revision()
+            if self._index is not None and revision == self._revision:
+                return self._index
+            if self._index is None or self._last_build < self.background_after:
+                return self._build(revision)
+            if self._builder is None or not self._builder.is_alive():
+                self._builder = threading.Thread(target=self._build_in_background,
+                                                 args=(revision,), name="referat-index-build",
+                                                 daemon=True)
+                self._builder.start()
+            return self._index
+
+    def wait_built(self, timeout: float | None = None) -> None:
+        """Wait for a background rebuild to finish (tests, benchmarks)."""
+        builder = self._builder
+        if builder is not None:
+            builder.join(timeout)
+
+    def _build(self, revision: int) -> T:
+        start = time.perf_counter()
+        index = load_or_build(self.store, self._build_index)
+        self._last_build = time.perf_counter() - start
+        self._index, self._revision = index, revision
+        # The index is millions of long-lived objects; left to the cyclic garbage collector
+        # they make random questions pause for 100+ ms.
+        gc.freeze()
+        return index
+
+    def _build_in_background(self, revision: int) -> None:
+        start = time.perf_counter()
+        try:
+            index = load_or_build(self.store, self._build_index)
+        except Exception:
+            log.exception("rebuilding the search index failed; answering from the previous one")
+            return
+        with self._lock:
+            self._last_build = time.perf_counter() - start
+            if self._revision is None or revision > self._revision:
+                self._index, self._revision = index, revision
+            gc.freeze()

@@ -13,10 +13,8 @@ never mention therefore gets "no match", not the nearest random item.
 from __future__ import annotations
 
 import bisect
-import gc
 import heapq
 import math
-import threading
 from array import array
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
@@ -26,7 +24,7 @@ from rapidfuzz.distance import OSA
 
 from store.casenum import case_key, find_case_numbers, index_keys, typo_variants
 from store.db import Store
-from store.index_cache import load_or_build
+from store.index_cache import IndexKeeper
 from store.parse_dates import DA_MONTHS, EN_MONTHS
 from store.query import Concept, Query, parse_query
 from store.records import ItemRecord, MeetingRecord
@@ -341,24 +339,14 @@ class Searcher:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._lock = threading.Lock()
-        self._revision: int | None = None
-        self._index: _Index | None = None
+        # Saved beside the store, rebuilt once per revision (large ones in the background).
+        self._keeper = IndexKeeper(store, _Index)
 
     # -- index lifecycle ---------------------------------------------------------------
 
     def index(self) -> _Index:
         """The index for the store's current revision (rebuilt only when the store changed)."""
-        with self._lock:
-            self.store.refresh()
-            revision = self.store.revision()
-            if self._index is None or revision != self._revision:
-                self._index = load_or_build(self.store, _Index)  # saved beside the store
-                self._revision = revision
-                # The index and the records are millions of long-lived objects; leaving them to
-                # the cyclic garbage collector makes random questions pause for 100+ ms.
-                gc.freeze()
-            return self._index
+        return self._keeper.current()
 
     # -- public API ----------------------------------------------------------------------
 

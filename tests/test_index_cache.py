@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import threading
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,41 @@ def test_the_searcher_answers_the_same_from_the_saved_index(tmp_path: Path) -> N
     saved = Searcher(Store(path)).search("plasterordning")
     assert [h.record for h in saved.hits] == [h.record for h in fresh.hits]
     assert saved.hits[0].record.case_number == "18-034639K"
+
+
+class GatedBuild(CountingBuild):
+    """A build that, once ``gate`` is armed, waits for the test to let it finish."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate: threading.Event | None = None
+
+    def __call__(self, records: list) -> dict:
+        if self.gate is not None:
+            assert self.gate.wait(10)
+        return super().__call__(records)
+
+
+def test_a_slow_index_is_rebuilt_in_the_background(tmp_path: Path) -> None:
+    store = Store(None)
+    store.ingest([make_meeting(1)])
+    build = GatedBuild()
+    keeper = index_cache.IndexKeeper(store, build, background_after=0.0)
+    first = keeper.current()
+    assert len(first["titles"]) == 4
+    build.gate = threading.Event()
+    store.ingest([make_meeting(2)])
+    # Questions meanwhile are answered at once, from the previous index.
+    assert keeper.current() is first and keeper.current() is first
+    build.gate.set()
+    keeper.wait_built(10)
+    assert len(keeper.current()["titles"]) == 8
+    assert build.calls == 2  # one rebuild, however many questions came meanwhile
+
+
+def test_a_small_index_is_rebuilt_at_once(tmp_path: Path) -> None:
+    store = Store(None)
+    keeper = index_cache.IndexKeeper(store, CountingBuild())
+    assert keeper.current()["titles"] == []
+    store.ingest([make_meeting(1)])
+    assert len(keeper.current()["titles"]) == 4
