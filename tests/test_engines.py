@@ -135,3 +135,16 @@ def test_two_bot_processes_share_one_store(
             assert bot.stdin is not None
             bot.stdin.close()
             bot.wait(30)
+
+
+def test_the_cli_ingests_and_answers_on_postgresql(
+    new_store: EngineFactory, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = new_store.new_database_url()
+    monkeypatch.setenv("REFERAT_DATABASE_URL", url)
+    assert cli_main(["ingest", str(SAMPLES)]) == 0
+    assert "meetings: 2 added" in capsys.readouterr().out
+    assert cli_main(["ask", "--json", "plasterordning"]) == 0
+    assert '"case_number": "18-034639K"' in capsys.readouterr().out
+    assert len(PgStore(url).meetings()) == 2
