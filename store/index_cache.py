@@ -172,6 +172,10 @@ class IndexKeeper(Generic[T]):
 
     def current(self) -> T:
         with self._lock:
+            if self._builder is not None and self._builder.is_alive():
+                # Rebuilding: the builder holds the store while it reads the items, and the
+                # previous index is the answer meanwhile, so do not wait for the store.
+                return self._index  # type: ignore[return-value]
             self.store.refresh()
             revision = self.store.revision()
             if self._index is not None and revision == self._revision:
