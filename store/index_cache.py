@@ -16,6 +16,7 @@ beside the store: whoever can write there can already replace the store itself.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import hashlib
 import logging
@@ -144,6 +145,8 @@ def _save(path: Path, key: tuple, index: Any, records: list) -> None:
         log.info("search index not saved: %s", exc)
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+    finally:
+        release_freed_memory()  # pickling's buffers
 
 
 BACKGROUND_AFTER = 0.5  # seconds: an index that took longer to build is rebuilt in background
@@ -199,7 +202,10 @@ class IndexKeeper(Generic[T]):
         start = time.perf_counter()
         index = load_or_build(self.store, self._build_index)
         self._last_build = time.perf_counter() - start
-        self._index, self._revision = index, revision
+        previous, self._index, self._revision = self._index, index, revision
+        if previous is not None:
+            del previous
+            release_freed_memory()
         # The index is millions of long-lived objects; left to the cyclic garbage collector
         # they make random questions pause for 100+ ms.
         gc.freeze()
@@ -217,3 +223,19 @@ class IndexKeeper(Generic[T]):
             if self._revision is None or revision > self._revision:
                 self._index, self._revision = index, revision
             gc.freeze()
+        del index
+        release_freed_memory()
+
+
+def release_freed_memory() -> None:
+    """Hand memory freed by the previous index back to the system.
+
+    glibc keeps freed heap memory for reuse, so without this a bot's resident memory ratchets up
+    with every rebuild (630 -> 1,250 MiB after three at 86,000 items); with it, it returns to
+    its level. A no-op where the C library has no ``malloc_trim``.
+    """
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim(0)
