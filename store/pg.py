@@ -146,9 +146,10 @@ class PgStore:
         self._meetings: list[MeetingRecord] = []
         self._meeting_docs: dict[str, dict[str, Any]] = {}
         self._items: list[ItemRecord] | None = None
-        with self._conn() as conn, conn.transaction():
-            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
-            conn.execute(_SCHEMA)
+        if not self._schema_ready():
+            with self._conn() as conn, conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
+                conn.execute(_SCHEMA)
         self._revision = self._db_revision()
 
     def __repr__(self) -> str:
@@ -182,6 +183,14 @@ class PgStore:
         except self._psycopg.OperationalError as exc:
             conn.close()  # a broken connection is replaced on the next call
             raise StoreError(f"PostgreSQL store: {exc}") from None
+
+    def _schema_ready(self) -> bool:
+        """True when the database already holds this version's schema (the usual case)."""
+        with self._conn() as conn:
+            if conn.execute("SELECT to_regclass('referat_meta')").fetchone()[0] is None:
+                return False
+            row = conn.execute("SELECT schema_version FROM referat_meta WHERE id = 1").fetchone()
+        return row is not None and row[0] == SCHEMA_VERSION
 
     def _scope(self) -> tuple[str, tuple[Any, ...]]:
         """A WHERE clause (and its parameters) limiting reads to this store's municipality."""
