@@ -9,8 +9,10 @@ The index object the searcher builds is pickled next to the store file
   Python version, so a changed tokeniser, index class or glossary never loads an old index.
 
 A missing, stale, corrupt or unreadable file is simply rebuilt; the cache can always be deleted.
-Stores without a file (in memory, PostgreSQL) build the index every time. The pickle is ours,
-beside the store: whoever can write there can already replace the store itself.
+A PostgreSQL store keeps the saved index in a table instead (``referat_saved_index``, one per
+municipality scope), shared by every process on it; a store in memory builds it every time.
+The pickle is ours, beside the store (or in it): whoever can write there can already replace the
+store itself.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import contextlib
 import ctypes
 import gc
 import hashlib
+import io
 import logging
 import os
 import pickle
@@ -66,19 +69,21 @@ def load_or_build(store: Any, build: Callable[[list], T]) -> T:
     reverse.
     """
     path = cache_path(store)
+    in_store = hasattr(store, "load_saved_index")  # PostgreSQL keeps it in a table
     stamp_of = getattr(store, "content_stamp", None)
     stamp = stamp_of() if stamp_of is not None else None
-    if path is None or stamp is None:
+    if stamp is None or (path is None and not in_store):
         return build(store.items())
     key = (FORMAT_VERSION, stamp, code_fingerprint())
-    loaded = _load(path, key, store)
+    loaded = _load(path, key, store) if path is not None else _load_from_store(store, key)
     if loaded is not None:
         return loaded
     records = store.items()
     index = build(records)
     # Written beside the answer, not before it; not a daemon, so a one-shot `referat ask`
     # finishes the file before the process exits.
-    saver = threading.Thread(target=_save, args=(path, key, index, records),
+    saver = threading.Thread(target=_save if path is not None else _save_to_store,
+                             args=(path if path is not None else store, key, index, records),
                              name="referat-index-save")
     _savers.append(saver)
     saver.start()
@@ -128,6 +133,26 @@ def _load(path: Path, key: tuple, store: Any) -> Any | None:
     except Exception as exc:  # corrupt, truncated, or written by other code: rebuild
         log.info("saved search index %s not used: %s", path, exc)
         return None
+
+
+def _load_from_store(store: Any, key: tuple) -> Any | None:
+    try:
+        blob = store.load_saved_index(repr(key))
+        return None if blob is None else _Unpickler(io.BytesIO(blob), store).load()
+    except Exception as exc:  # unreadable or written by other code: rebuild
+        log.info("saved search index in the store not used: %s", exc)
+        return None
+
+
+def _save_to_store(store: Any, key: tuple, index: Any, records: list) -> None:
+    try:
+        buffer = io.BytesIO()
+        _Pickler(buffer, records).dump(index)
+        store.save_index(repr(key), buffer.getvalue())
+    except Exception as exc:
+        log.info("search index not saved in the store: %s", exc)
+    finally:
+        release_freed_memory()
 
 
 def _save(path: Path, key: tuple, index: Any, records: list) -> None:

@@ -43,7 +43,7 @@ from store.db import (
 )
 from store.records import ItemRecord, Meeting, MeetingRecord, StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 TS_CONFIG = "referat_da"
 # pg_advisory_xact_lock key shared by every writer of meetings and items (and the schema).
 _WRITE_LOCK = 0x5245_4645  # "REFE"
@@ -105,6 +105,12 @@ CREATE TABLE IF NOT EXISTS referat_state (
   value jsonb NOT NULL,
   PRIMARY KEY (tbl, key)
 );
+CREATE TABLE IF NOT EXISTS referat_saved_index (
+  scope text PRIMARY KEY,
+  key text NOT NULL,
+  blob bytea NOT NULL
+);
+UPDATE referat_meta SET schema_version = {SCHEMA_VERSION} WHERE id = 1;
 """
 
 
@@ -142,6 +148,7 @@ class PgStore:
         self._conn_lock = threading.Lock()
         self._lock = threading.RLock()
         self._revision = 0
+        self._stamp: str | None = None
         self._cache_revision = -1
         self._meetings: list[MeetingRecord] = []
         self._meeting_docs: dict[str, dict[str, Any]] = {}
@@ -150,7 +157,7 @@ class PgStore:
             with self._conn() as conn, conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
                 conn.execute(_SCHEMA)
-        self._revision = self._db_revision()
+        self._revision, self._stamp = self._db_revision()
 
     def __repr__(self) -> str:
         # Never the URL: it may hold a password.
@@ -198,10 +205,11 @@ class PgStore:
             return "TRUE", ()
         return "municipality = %s", (self.municipality,)
 
-    def _db_revision(self) -> int:
+    def _db_revision(self) -> tuple[int, str | None]:
         with self._conn() as conn:
-            row = conn.execute("SELECT revision FROM referat_meta WHERE id = 1").fetchone()
-        return int(row[0])
+            row = conn.execute(
+                "SELECT revision, content_stamp FROM referat_meta WHERE id = 1").fetchone()
+        return int(row[0]), row[1]
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -237,12 +245,32 @@ class PgStore:
 
     def refresh(self) -> bool:
         """One primary-key read: True if another process changed meetings or items."""
-        revision = self._db_revision()
+        revision, stamp = self._db_revision()
         with self._lock:
             if revision == self._revision:
                 return False
-            self._revision = revision
+            self._revision, self._stamp = revision, stamp
             return True
+
+    def content_stamp(self) -> str | None:
+        """A token renewed by every write of meetings or items, per municipality scope."""
+        with self._lock:
+            return None if self._stamp is None else f"{self._stamp}|{self.municipality or ''}"
+
+    def load_saved_index(self, key: str) -> bytes | None:
+        """The search index saved under ``key`` (see :mod:`store.index_cache`), if any."""
+        with self._conn() as conn:
+            row = conn.execute("SELECT blob FROM referat_saved_index WHERE scope = %s AND key = %s",
+                               (self.municipality or "", key)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def save_index(self, key: str, blob: bytes) -> None:
+        """Keep one saved index per municipality scope, shared by every process."""
+        with self._conn() as conn:
+            conn.execute(
+                "INSERT INTO referat_saved_index (scope, key, blob) VALUES (%s, %s, %s) "
+                "ON CONFLICT (scope) DO UPDATE SET key = EXCLUDED.key, blob = EXCLUDED.blob",
+                (self.municipality or "", key, blob))
 
     def stats(self) -> StoreStats:
         where, params = self._scope()
@@ -349,13 +377,14 @@ class PgStore:
                 fresh.append((municipality, meeting, content_hash))
             if report.changed:
                 self._write(conn, replace, fresh)
+                stamp = uuid.uuid4().hex
                 revision = conn.execute(
                     "UPDATE referat_meta SET revision = revision + 1, content_stamp = %s,"
                     " updated_at = %s WHERE id = 1 RETURNING revision",
-                    (uuid.uuid4().hex, _now())).fetchone()[0]
+                    (stamp, _now())).fetchone()[0]
         if report.changed:
             with self._lock:
-                self._revision = int(revision)
+                self._revision, self._stamp = int(revision), stamp
         return report
 
     def _known(self, conn: Any, latest: dict[tuple[str, str], Meeting]

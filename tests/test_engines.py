@@ -148,3 +148,22 @@ def test_the_cli_ingests_and_answers_on_postgresql(
     assert cli_main(["ask", "--json", "plasterordning"]) == 0
     assert '"case_number": "18-034639K"' in capsys.readouterr().out
     assert len(PgStore(url).meetings()) == 2
+
+
+def test_the_search_index_is_saved_in_postgresql_for_every_process(
+    new_store: EngineFactory
+) -> None:
+    from store import index_cache
+    from tests.test_index_cache import CountingBuild
+
+    url = new_store.new_database_url()
+    PgStore(url).ingest([make_meeting(1), make_meeting(2)])
+    build = CountingBuild()
+    first = index_cache.load_or_build(PgStore(url), build)
+    index_cache.wait_saved()
+    second = index_cache.load_or_build(PgStore(url), build)  # another process starting
+    assert build.calls == 1 and second["titles"] == first["titles"]
+    assert index_cache.load_or_build(PgStore(url, municipality="Holbæk"), build)["titles"] == []
+    PgStore(url).ingest([make_meeting(3)])
+    assert len(index_cache.load_or_build(PgStore(url), build)["titles"]) == 12
+    assert build.calls == 3
