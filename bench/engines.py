@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
@@ -321,7 +322,9 @@ def _reset_pg(url: str) -> None:
         conn.execute("DELETE FROM referat_state")
         conn.execute("DELETE FROM referat_items WHERE meeting_id LIKE 'Direktionen|2031-%'")
         conn.execute("DELETE FROM referat_meetings WHERE meeting_id LIKE 'Direktionen|2031-%'")
-        conn.execute("UPDATE referat_meta SET revision = revision + 1")
+        # Content changed behind the store's back: a new stamp, as every write makes.
+        conn.execute("UPDATE referat_meta SET revision = revision + 1, content_stamp = %s",
+                     (uuid.uuid4().hex,))
 
 
 def _table(items: int, results: dict, setup: dict, repeat: int) -> str:

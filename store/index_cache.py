@@ -105,7 +105,7 @@ class _Pickler(pickle.Pickler):
         self._records = records
 
     def persistent_id(self, obj: Any) -> str | None:
-        return _RECORDS if obj is self._records else None
+        return (_RECORDS, len(obj)) if obj is self._records else None
 
 
 class _Unpickler(pickle.Unpickler):
@@ -114,9 +114,12 @@ class _Unpickler(pickle.Unpickler):
         self._store = store
 
     def persistent_load(self, pid: Any) -> Any:
-        if pid != _RECORDS:
+        if not (isinstance(pid, tuple) and pid[0] == _RECORDS):
             raise pickle.UnpicklingError(f"unknown reference {pid!r}")
-        return self._store.items()
+        records = self._store.items()
+        if len(records) != pid[1]:  # the store was changed behind its stamp's back
+            raise pickle.UnpicklingError(f"saved for {pid[1]} items, the store has {len(records)}")
+        return records
 
 
 _RECORDS = "store.items"

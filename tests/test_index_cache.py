@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import threading
 from pathlib import Path
@@ -135,3 +136,13 @@ def test_a_small_index_is_rebuilt_at_once(tmp_path: Path) -> None:
     assert keeper.current()["titles"] == []
     store.ingest([make_meeting(1)])
     assert len(keeper.current()["titles"]) == 4
+
+
+def test_a_store_changed_behind_its_stamp_is_not_given_the_old_index(store_path: Path) -> None:
+    build = CountingBuild()
+    load(store_path, build)
+    raw = json.loads(store_path.read_text(encoding="utf-8"))
+    raw["items"].pop(next(iter(raw["items"])))  # an edit by hand: same stamp, one item fewer
+    store_path.write_text(json.dumps(raw), encoding="utf-8")
+    index = load(store_path, build)
+    assert build.calls == 2 and len(index["titles"]) == 7
