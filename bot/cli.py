@@ -46,6 +46,15 @@ class Context:
     def db_path(self) -> Path:
         return Path(self.args.db) if self.args.db else self.loaded.settings.db_path
 
+    @property
+    def database_url(self) -> str:
+        """The PostgreSQL store named by ``--db`` or ``REFERAT_DATABASE_URL``, else ""."""
+        from store.engine import is_database_url
+
+        if self.args.db:
+            return self.args.db if is_database_url(self.args.db) else ""
+        return self.loaded.settings.database_url
+
     def db_origin(self) -> str:
         """Where the store path came from, for messages that must say where we looked."""
         if self.args.db:
@@ -63,20 +72,21 @@ class NoStore(ReferatError):
 
 
 def _open_store(ctx: Context):
-    from store.db import Store
+    from store.engine import open_store
 
-    return Store(ctx.db_path)
+    return open_store(ctx.loaded.settings, ctx.args.db)
 
 
 def _open_filled_store(ctx: Context):
     """The store, which must exist and hold minutes; otherwise say where we looked and why."""
     path = ctx.db_path
-    if not path.exists():
+    if not ctx.database_url and not path.exists():
         raise NoStore(f"no store at {path.resolve()} ({ctx.db_origin()}); "
                       "run `referat ingest PATH` first, or point --db or REFERAT_DB at your store")
     store = _open_store(ctx)
     if store.stats().meetings == 0:
-        raise NoStore(f"the store {path.resolve()} holds no minutes yet; "
+        where = "the PostgreSQL store" if ctx.database_url else f"the store {path.resolve()}"
+        raise NoStore(f"{where} holds no minutes yet; "
                       "run `referat ingest PATH` first")
     return store
 
@@ -216,6 +226,16 @@ def cmd_feedback(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_migrate(ctx: Context) -> int:
+    """Copy a store (default: the TinyDB file) into another, e.g. PostgreSQL; safe to repeat."""
+    from store.engine import copy_store, open_store, open_store_at
+
+    source = open_store(replace(ctx.loaded.settings, database_url=""), ctx.args.db)
+    meetings, items, keys = copy_store(source, open_store_at(ctx.args.to))
+    print(f"copied {meetings} meetings, {items} items and {keys} state entries", file=ctx.out)
+    return EXIT_OK
+
+
 def cmd_run(ctx: Context) -> int:
     """Start the bot: Slack when tokens are set, otherwise the console chat.
 
@@ -224,7 +244,11 @@ def cmd_run(ctx: Context) -> int:
     """
     from .runner import run, run_teams
 
-    settings = replace(ctx.loaded.settings, db_path=ctx.db_path)
+    settings = ctx.loaded.settings
+    if ctx.database_url:
+        settings = replace(settings, database_url=ctx.database_url)
+    else:
+        settings = replace(settings, db_path=ctx.db_path, database_url="")
     mode = ctx.args.mode
     if mode == "teams":
         run_teams(settings)
@@ -330,6 +354,10 @@ def _teams_package_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", default="referat-teams.zip", help="zip file to write")
 
 
+def _migrate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--to", required=True, metavar="URL", help="the target store")
+
+
 def _run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mode", choices=["auto", "socket", "http", "console", "teams"],
                    default="auto",
@@ -360,6 +388,10 @@ COMMANDS: dict[str, Spec] = {
     "feedback": Spec(cmd_feedback, "export or delete the stored 👍/👎 votes",
                      "The feedback table holds chat user ids and their questions. "
                      "'export' prints it as JSON lines; 'delete' removes entries.", _feedback_args),
+    "migrate": Spec(cmd_migrate, "copy the store into another (e.g. PostgreSQL)",
+                    "Copy every meeting, item and state entry of the store (--db, default the "
+                    "TinyDB file $REFERAT_DB) into --to, a postgresql:// URL or another store "
+                    "file. Running it again changes nothing.", _migrate_args),
     "run": Spec(cmd_run, "start the bot (console chat without Slack tokens)",
                 "Start the bot: Socket Mode when SLACK_APP_TOKEN is set, HTTP mode with "
                 "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET, otherwise a console chat on the "
@@ -370,7 +402,8 @@ COMMANDS: dict[str, Spec] = {
                           _teams_package_args),
 }
 
-DB_HELP = "store file (default: $REFERAT_DB or data/referat.json)"
+DB_HELP = ("store file or postgresql:// URL (default: $REFERAT_DATABASE_URL, else $REFERAT_DB "
+           "or data/referat.json)")
 ENV_FILE_HELP = "read settings from this file instead of ./.env (real variables still win)"
 
 

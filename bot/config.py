@@ -28,7 +28,7 @@ TEAMS_SERVICE_URL = "https://smba.trafficmanager.net/teams/"
 
 # Every variable the settings read, with its default, in the order of .env.example.
 VARIABLES: dict[str, str] = {
-    "REFERAT_DB": DEFAULT_DB, "LOG_LEVEL": "INFO",
+    "REFERAT_DB": DEFAULT_DB, "REFERAT_DATABASE_URL": "", "LOG_LEVEL": "INFO",
     "SLACK_BOT_TOKEN": "", "SLACK_APP_TOKEN": "", "SLACK_SIGNING_SECRET": "",
     "SLACK_API_URL": "", "PORT": "3000", "INLINE_CASE_LOOKUP": "on", "INLINE_CASE_CHANNELS": "",
     "MINUTES_DIR": "", "MINUTES_FEED_URL": "", "MINUTES_FEED_INTERVAL": "900",
@@ -94,6 +94,7 @@ class Settings:
     """Everything the process needs to know, resolved once at start-up."""
 
     db_path: Path = Path(DEFAULT_DB)
+    database_url: str = field(default="", repr=False)  # may hold a password
     slack_bot_token: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
@@ -155,6 +156,7 @@ class Settings:
         minutes_dir = env.get("MINUTES_DIR", "").strip()
         return cls(
             db_path=Path(env.get("REFERAT_DB", "").strip() or DEFAULT_DB),
+            database_url=env.get("REFERAT_DATABASE_URL", "").strip(),
             slack_bot_token=env.get("SLACK_BOT_TOKEN", "").strip(),
             slack_app_token=env.get("SLACK_APP_TOKEN", "").strip(),
             slack_signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip(),

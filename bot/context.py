@@ -21,7 +21,7 @@ from slack_sdk.http_retry.builtin_handlers import (
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from store.db import Store
+from store.engine import Engine, open_store
 from store.followup import Conversations
 from store.records import ReferatError
 from store.search import Searcher
@@ -122,7 +122,7 @@ class BotContext:
     """The bot's shared state: settings, the minutes store, search, and the Slack client."""
 
     settings: Settings
-    store: Store
+    store: Engine
     searcher: Searcher
     client: WebClient | None
     bot_user_id: str | None
@@ -132,13 +132,13 @@ class BotContext:
     threads: Conversations = field(default_factory=Conversations)
 
     @classmethod
-    def create(cls, settings: Settings, store: Store | None = None) -> BotContext:
+    def create(cls, settings: Settings, store: Engine | None = None) -> BotContext:
         """Open the store named by the settings (unless given) and a client if a token is set.
 
         No network call is made here; the bot's own user id is learned by Bolt's ``auth.test``
         when the app is built (see :func:`bot.slack_app.build_app`).
         """
-        store = store if store is not None else Store(settings.db_path)
+        store = store if store is not None else open_store(settings)
         client = make_client(settings) if settings.slack_bot_token else None
         return cls(
             settings=settings,

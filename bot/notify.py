@@ -33,7 +33,11 @@ while the bot runs) are announced as one list of meetings instead of a post each
 Without ``NOTIFY_CHANNEL``, meetings are recorded as announced silently (followers still get
 their messages), so setting the channel later does not post the backlog.
 
-One notifier per store: two bot processes on one store file would both announce.
+**Several processes.** Bot processes sharing one store (PostgreSQL, or one file) agree through
+the state table ``claims``: before the first post about a meeting's content, a process claims
+``<kind>|<meeting id>|<content hash>`` (:meth:`store.engine.Engine.state_claim`, atomic across
+processes); only the process that got the claim posts, so a meeting is announced, and each
+follower told, once. Resuming a half-sent announcement needs no claim.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ import datetime as dt
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -64,6 +69,7 @@ log = logging.getLogger(__name__)
 
 ANNOUNCEMENTS = "announcements"
 DM_SENT = "dm_sent"
+CLAIMS = "claims"
 # Meeting ids always contain "|" (body|date), so keys without one never clash with a meeting.
 BASELINE_KEY = "#baseline"
 DIGEST_KEY = "#digest"
@@ -229,6 +235,7 @@ class Notifier:
         self._backoff = 0.0
         self._retry_at = 0.0  # time.monotonic() before which nothing is posted
         self._settled_revision: int | None = None  # store revision with nothing left to send
+        self._token = uuid.uuid4().hex  # this notifier's name in claims
         if watcher is None and settings.minutes_dir is not None:
             watcher = FolderWatcher(ctx.store, settings.minutes_dir,
                                     policy=settings.size_policy)
@@ -364,6 +371,13 @@ class Notifier:
                 out.append((meeting, record))
         return out
 
+    def _claim(self, kind: str, meeting: MeetingRecord) -> bool:
+        """True if this notifier is the one to send ``kind`` for this content of the meeting."""
+        key = f"{kind}|{meeting.meeting_id}|{meeting.content_hash}"
+        if self.store.state_claim(CLAIMS, key, {"by": self._token, "at": self._now()}):
+            return True
+        return (self.store.state_get(CLAIMS, key) or {}).get("by") == self._token
+
     # -- sending -----------------------------------------------------------------------------
 
     def _post(self, target: str, post: Post) -> str:
@@ -399,8 +413,10 @@ class Notifier:
             return self._announce_bulk(fresh)
         sent = 0
         for meeting, record in pending:
-            items = self.store.items_for_meeting(meeting.meeting_id)
             resuming = record is not None and record.get("content_hash") == meeting.content_hash
+            if not resuming and not self._claim("announce", meeting):
+                continue  # another process on this store announces it
+            items = self.store.items_for_meeting(meeting.meeting_id)
             if record is None or resuming:
                 kind = "new" if record is None else record.get("kind", "new")
                 messages = self.delivery.render(
@@ -490,6 +506,10 @@ class Notifier:
         pending = [m for m in _oldest_first(self.store.meetings())
                    if (c := checked.get(m.meeting_id)) is None
                    or c.get("content_hash") != m.content_hash or not c.get("complete")]
+        pending = [m for m in pending
+                   if ((c := checked.get(m.meeting_id)) is not None
+                       and c.get("content_hash") == m.content_hash)
+                   or self._claim("dm", m)]
         if not pending:
             return 0
         follows = [f for f in all_follows(self.store) if self.delivery.reaches(f.user_id)]

@@ -140,12 +140,12 @@ def _teams_notifier(ctx: BotContext, connector: Any) -> Iterator[None]:
 
 
 def _run_console(settings: Settings, ingest_hint: str) -> None:
-    from store.db import Store
+    from store.engine import open_store
     from store.search import Searcher
 
     from .console import chat
 
-    chat(Searcher(Store(settings.db_path), embed_in_background=True), sys.stdin, sys.stdout,
+    chat(Searcher(open_store(settings), embed_in_background=True), sys.stdin, sys.stdout,
          ingest_hint=ingest_hint)
 
 

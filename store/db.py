@@ -7,8 +7,11 @@ tables:
 * ``meetings`` -- one header per meeting (:meth:`Meeting.header` plus ``ingested_at``);
 * ``items`` -- one flat :meth:`ItemRecord.to_doc` per agenda item;
 * ``_meta`` -- one document marking the file as a Referat store, with the last write time;
-* any number of small state tables for the bot (``feedback``, ``follows``, ...), one document
-  ``{"key": ..., "value": {...}}`` per key.
+* small state tables for the bot (``feedback``, ``follows``, ...), one document
+  ``{"key": ..., "value": {...}}`` per key, kept in a file of their own beside the store,
+  ``<db>.state.json`` (same layout, own lock). A click or a follow then rewrites a few kilobytes
+  instead of the whole archive, and never waits for an ingest. State tables found in an older
+  store file are moved there the first time the store is opened.
 
 Why the file is handled with this much care:
 
@@ -232,6 +235,11 @@ def _read_file(path: Path) -> tuple[Tables, _Signature | None]:
     return _validate(data, path), sig
 
 
+def state_path(path: Path) -> Path:
+    """The file beside a store that holds its state tables."""
+    return path.with_name(path.name + ".state.json")
+
+
 def _stat_signature(path: Path) -> _Signature | None:
     try:
         st = os.stat(path)
@@ -262,7 +270,25 @@ def _invalid(kind: str, cls: type, doc: dict[str, Any]) -> StoreError:
     return StoreError(f"store record {kind} {name} fails validation: {what}")
 
 
-def _item_record(doc: dict[str, Any]) -> ItemRecord:
+def check_state_table(table: str) -> None:
+    """State table names are the engines' shared rule: not a record table, no leading ``_``."""
+    if not table or table in _RESERVED or table.startswith("_"):
+        raise ValueError(f"{table!r} is not a state table name")
+
+
+def clean_state_values(values: dict[str, dict]) -> dict[str, dict]:
+    """Check state keys and values and detach them from the caller (a JSON round trip)."""
+    clean: dict[str, dict] = {}
+    for key, value in values.items():
+        if not isinstance(key, str):
+            raise TypeError(f"state keys are strings, got {type(key).__name__}")
+        if not isinstance(value, dict):
+            raise TypeError(f"state values are dicts, got {type(value).__name__}")
+        clean[key] = json.loads(json.dumps(value, ensure_ascii=False))
+    return clean
+
+
+def item_record(doc: dict[str, Any]) -> ItemRecord:
     # Faster than ItemRecord.from_doc at 100,000 items (no dataclasses.fields() per call); the
     # attachments list is copied so a caller can never change the stored document.
     values = {name: doc[name] for name in _ITEM_FIELDS if name in doc}
@@ -277,7 +303,7 @@ def _item_record(doc: dict[str, Any]) -> ItemRecord:
     return record
 
 
-def _meeting_record(doc: dict[str, Any]) -> MeetingRecord:
+def meeting_record(doc: dict[str, Any]) -> MeetingRecord:
     values = {name: doc[name] for name in _MEETING_FIELDS if name in doc}
     values["participants"] = list(values.get("participants") or [])
     values["absent"] = list(values.get("absent") or [])
@@ -291,7 +317,7 @@ def _meeting_record(doc: dict[str, Any]) -> MeetingRecord:
     return record
 
 
-def _newest_first(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def newest_first(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Sort meeting documents newest date first, undated last, by body within a date."""
     docs = sorted(docs, key=lambda d: d.get("body") or "")
     return sorted(docs, key=lambda d: d.get("date") or "", reverse=True)
@@ -305,7 +331,12 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None, *,
-                 lock_timeout: float = 60.0) -> None:
+                 lock_timeout: float = 60.0, state_only: bool = False) -> None:
+        """Open (or start) the store at ``path``; ``None`` keeps everything in memory.
+
+        ``state_only`` marks the sidecar file that holds a store's state tables; it has no
+        sidecar of its own.
+        """
         self.path: Path | None = Path(path) if path is not None else None
         self._lock = threading.RLock()
         self._lock_timeout = lock_timeout
@@ -327,6 +358,13 @@ class Store:
                 raise StoreError(f"{self.path} is a folder, not a store file")
             data, self._sig = _read_file(self.path)
         self._open(data)
+        # Where state_* go: the sidecar for a file store, the store itself in memory.
+        self._state_store: Store = self
+        if self.path is not None and not state_only:
+            self._state_store = Store(state_path(self.path), lock_timeout=lock_timeout,
+                                      state_only=True)
+            if any(name not in _RESERVED for name in data):
+                self._move_state_out()
 
     def __repr__(self) -> str:
         return f"Store({str(self.path) if self.path else None!r})"
@@ -345,7 +383,7 @@ class Store:
             doc_id = self._meeting_ids.get(meeting_id)
             if doc_id is None:
                 return None
-            return _meeting_record(self._raw(MEETINGS)[str(doc_id)])
+            return meeting_record(self._raw(MEETINGS)[str(doc_id)])
 
     def items(self) -> list[ItemRecord]:
         """Every item: meetings newest first, agenda order inside (cached per revision)."""
@@ -354,7 +392,7 @@ class Store:
             if not self._items_ready:
                 items = self._raw(ITEMS)
                 self._items = [
-                    _item_record(items[str(doc_id)])
+                    item_record(items[str(doc_id)])
                     for doc in self._meeting_docs
                     for doc_id in self._item_ids.get(doc.get("meeting_id"), ())
                 ]
@@ -365,7 +403,7 @@ class Store:
         with self._lock:
             self._index()
             items = self._raw(ITEMS)
-            return [_item_record(items[str(i)]) for i in self._item_ids.get(meeting_id, ())]
+            return [item_record(items[str(i)]) for i in self._item_ids.get(meeting_id, ())]
 
     def revision(self) -> int:
         """A number that grows whenever the meetings or items held change (own write or reload).
@@ -376,6 +414,11 @@ class Store:
         with self._lock:
             return self._revision
 
+    def content_stamp(self) -> str | None:
+        """A token renewed by every write of meetings or items (None before the first)."""
+        with self._lock:
+            return self._content_stamp()
+
     def refresh(self) -> bool:
         """Reload if another process replaced the file; True if it did. One ``stat`` otherwise.
 
@@ -383,6 +426,11 @@ class Store:
         """
         if self.path is None:
             return False
+        state_changed = self._state_store is not self and self._state_store.refresh()
+        return self._refresh_own() or state_changed
+
+    def _refresh_own(self) -> bool:
+        assert self.path is not None
         with self._lock:
             if _stat_signature(self.path) == self._sig:
                 return False
@@ -459,10 +507,16 @@ class Store:
         return report
 
     def state_all(self, table: str) -> dict[str, dict]:
+        if self._state_store is not self:
+            return self._state_store.state_all(table)
+        self._state_catch_up()
         with self._lock:
             return {key: json.loads(json.dumps(value)) for key, value in self._state(table).items()}
 
     def state_get(self, table: str, key: str) -> dict | None:
+        if self._state_store is not self:
+            return self._state_store.state_get(table, key)
+        self._state_catch_up()
         with self._lock:
             value = self._state(table).get(key)
             return None if value is None else json.loads(json.dumps(value))
@@ -473,15 +527,11 @@ class Store:
 
     def state_put_many(self, table: str, values: dict[str, dict]) -> None:
         """Set several keys in one transaction; keys whose value is unchanged cost nothing."""
+        if self._state_store is not self:
+            self._state_store.state_put_many(table, values)
+            return
         self._check_table(table)
-        clean: dict[str, dict] = {}
-        for key, value in values.items():
-            if not isinstance(key, str):
-                raise TypeError(f"state keys are strings, got {type(key).__name__}")
-            if not isinstance(value, dict):
-                raise TypeError(f"state values are dicts, got {type(value).__name__}")
-            # A JSON round trip checks the value can be stored and detaches it from the caller.
-            clean[key] = json.loads(json.dumps(value, ensure_ascii=False))
+        clean = clean_state_values(values)
         with self._transaction():
             tbl = self._table(table)
             ids = self._state_ids(table)
@@ -506,6 +556,8 @@ class Store:
 
     def state_delete(self, table: str, key: str) -> bool:
         """Remove one key; True if it was there."""
+        if self._state_store is not self:
+            return self._state_store.state_delete(table, key)
         self._check_table(table)
         with self._transaction():
             doc_id = self._state_ids(table).get(key)
@@ -514,7 +566,50 @@ class Store:
             self._table(table).remove(doc_ids=[doc_id])
             return True
 
+    def state_claim(self, table: str, key: str, value: dict) -> bool:
+        """Set ``key`` only if no process has set it yet; True for the one caller that did.
+
+        Several bot processes on one store use this to agree who announces a meeting.
+        """
+        if self._state_store is not self:
+            return self._state_store.state_claim(table, key, value)
+        self._check_table(table)
+        with self._transaction():
+            if key in self._state_ids(table):
+                return False
+            self.state_put(table, key, value)
+            return True
+
+    def state_tables(self) -> list[str]:
+        if self._state_store is not self:
+            return self._state_store.state_tables()
+        self._state_catch_up()
+        with self._lock:
+            return sorted(name for name, docs in self._storage.data.items()
+                          if name not in _RESERVED and docs)
+
     # -- internals ---------------------------------------------------------------------------
+
+    def _state_catch_up(self) -> None:
+        """State is shared between processes: pick up another's write (one ``stat``)."""
+        if self.path is not None:
+            self._refresh_own()
+
+    def _move_state_out(self) -> None:
+        """Move state tables from an older store file into the sidecar, once, under the lock.
+
+        Keys the sidecar already holds win (they are newer). The store file is rewritten without
+        the state tables; its content stamp, and so the search index, stays as it was.
+        """
+        with self._transaction():
+            names = [name for name in self._storage.data if name not in _RESERVED]
+            for name in names:
+                have = self._state_store.state_all(name)
+                moved = {doc["key"]: doc["value"] for doc in self._raw(name).values()
+                         if doc.get("key") not in have}
+                if moved:
+                    self._state_store.state_put_many(name, moved)
+                self._db.drop_table(name)
 
     def _open(self, data: Tables) -> None:
         """Start over from ``data``: a fresh TinyDB, so no table caches survive a reload."""
@@ -555,7 +650,7 @@ class Store:
         if self._cache_revision == self._revision:
             return
         meetings = self._raw(MEETINGS)
-        self._meeting_docs = _newest_first(list(meetings.values()))
+        self._meeting_docs = newest_first(list(meetings.values()))
         self._meeting_ids = {doc.get("meeting_id"): int(k) for k, doc in meetings.items()}
         item_ids: dict[str, list[int]] = {}
         # Doc ids grow with insertion, and a meeting's items are inserted in agenda order.
@@ -564,15 +659,14 @@ class Store:
         for ids in item_ids.values():
             ids.sort()
         self._item_ids = item_ids
-        self._meetings = [_meeting_record(doc) for doc in self._meeting_docs]
+        self._meetings = [meeting_record(doc) for doc in self._meeting_docs]
         self._items = []
         self._items_ready = False
         self._cache_revision = self._revision
 
     @staticmethod
     def _check_table(table: str) -> None:
-        if not table or table in _RESERVED or table.startswith("_"):
-            raise ValueError(f"{table!r} is not a state table name")
+        check_state_table(table)
 
     def _state(self, table: str) -> dict[str, dict]:
         self._check_table(table)
@@ -677,6 +771,9 @@ class Store:
         except OSError:
             return
         for entry in entries:
-            if entry.name.startswith(prefix) and entry.name.endswith(".tmp"):
+            # ".<name>.<random>.tmp" only: the state sidecar's ".<name>.state.json.<random>.tmp"
+            # shares the prefix but is written under its own lock.
+            middle = entry.name[len(prefix):-len(".tmp")]
+            if entry.name.startswith(prefix) and entry.name.endswith(".tmp") and "." not in middle:
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)

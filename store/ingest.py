@@ -46,13 +46,14 @@ class Progress:
 
 ProgressCallback = Callable[[Progress], None]
 
-# Found while walking a folder, these are never minutes: the store itself, its lock and temporary
-# files, code, images and archives. Anything else is handed to the loader, which decides by
-# content (a PDF saved as ".txt" is still read as a PDF). A file named explicitly is always tried.
+# Found while walking a folder, these are never minutes: the store itself, its lock, temporary
+# and saved-index files, code, images and archives. Anything else is handed to the loader, which
+# decides by content (a PDF saved as ".txt" is still read as a PDF). A file named explicitly is
+# always tried.
 SKIP_SUFFIXES = frozenset({
     ".json", ".jsonl", ".lock", ".tmp", ".md", ".py", ".pyc", ".sh", ".csv",
     ".png", ".jpg", ".jpeg", ".gif", ".svg", ".ico", ".zip", ".gz", ".tar", ".7z",
-    ".exe", ".dll", ".so", ".db", ".sqlite",
+    ".exe", ".dll", ".so", ".db", ".sqlite", ".pickle",
 })
 
 NO_SUCH_FILE = "no such file or directory"

@@ -13,7 +13,6 @@ never mention therefore gets "no match", not the nearest random item.
 from __future__ import annotations
 
 import bisect
-import gc
 import heapq
 import math
 import threading
@@ -30,6 +29,7 @@ from store import semantic
 from store.casenum import case_key, find_case_numbers, index_keys, typo_variants
 from store.db import Store
 from store.followup import Resolution, resolve
+from store.index_cache import IndexKeeper
 from store.parse_dates import DA_MONTHS, EN_MONTHS
 from store.query import Concept, Query, detect_language, parse_query
 from store.question import clean_question, help_language, is_help
@@ -411,9 +411,9 @@ class Searcher:
 
     def __init__(self, store: Store, embed_in_background: bool = False) -> None:
         self.store = store
-        self._lock = threading.Lock()
-        self._revision: int | None = None
-        self._index: _Index | None = None
+        # Saved beside the store, rebuilt once per revision (large ones in the background).
+        self._keeper = IndexKeeper(store, _Index)
+        self._embedded_for: _Index | None = None  # the index whose items were last embedded
         self._embed = embed_in_background
         self._vectors: semantic.VectorStore | None = None
         self._backfill: semantic.Backfill | None = None
@@ -446,18 +446,12 @@ class Searcher:
 
     def index(self) -> _Index:
         """The index for the store's current revision (rebuilt only when the store changed)."""
-        with self._lock:
-            self.store.refresh()
-            revision = self.store.revision()
-            if self._index is None or revision != self._revision:
-                self._index = _Index(self.store.items())
-                self._revision = revision
-                if self._embed:
-                    threading.Thread(target=self.start_backfill, daemon=True).start()
-                # The index and the records are millions of long-lived objects; leaving them to
-                # the cyclic garbage collector makes random questions pause for 100+ ms.
-                gc.freeze()
-            return self._index
+        index = self._keeper.current()
+        if self._embed and index is not self._embedded_for:
+            # New or changed items get their vectors in the background after every rebuild.
+            self._embedded_for = index
+            threading.Thread(target=self.start_backfill, daemon=True).start()
+        return index
 
     # -- public API ----------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import SAMPLES, SlackStub, slack_settings
+from tests.pg_server import PG_TEMPLATE, EngineFactory, LocalPostgres
 
 # Variables read by bot/config.py (and Slack's SDKs) that must never leak into a test.
 _ENV_PREFIXES = ("SLACK_", "INLINE_CASE_", "NOTIFY_", "MINUTES_", "REFERAT_", "TEAMS_")
@@ -85,3 +86,28 @@ def generated_1000(tmp_path_factory: pytest.TempPathFactory) -> Path:
     write_corpus(out, 1000)
     return out
 
+
+# -- store engines -----------------------------------------------------------------------------
+
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[LocalPostgres]:
+    """One throw-away PostgreSQL cluster for the whole test run, on a free loopback port.
+
+    A template database holds Referat's schema, so each test's fresh database is a cheap copy.
+    """
+    from store.pg import PgStore
+
+    with LocalPostgres() as server:
+        PgStore(server.create_database(PG_TEMPLATE)).close()
+        yield server
+
+
+@pytest.fixture(scope="session")
+def new_store(request: pytest.FixtureRequest) -> EngineFactory:
+    """``new_store("tinydb")`` / ``new_store("postgresql")``: an empty store of that engine.
+
+    The PostgreSQL server starts the first time a PostgreSQL store is asked for.
+    """
+    return EngineFactory(lambda: request.getfixturevalue("postgres"))

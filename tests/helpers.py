@@ -53,6 +53,8 @@ __all__ = [
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "examples" / "minutes"
 SAMPLE = SAMPLES / "direktionen-2023-02-20.txt"
+# The store engines every store and search test runs on (see the new_store fixture).
+ENGINES = ("tinydb", "postgresql")
 # The questions about the bundled samples, with the case number or title each must find.
 QS = [json.loads(line) for line in
       (REPO / "examples" / "questions.jsonl").read_text(encoding="utf-8").splitlines()
@@ -243,3 +245,16 @@ def make_record(**fields: Any) -> ItemRecord:
     }
     values.update(fields)
     return ItemRecord(**values)
+
+
+# -- the saved search index ---------------------------------------------------------------------
+
+class CountingBuild:
+    """A build function that records how often the index had to be built."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def __call__(self, records: list) -> dict:
+        self.calls += 1
+        return {"titles": [r.title for r in records], "records": records}

@@ -5,16 +5,16 @@ from pathlib import Path
 import pytest
 
 from store.answer import answer_text, human_date, is_bare_decision, labels, result_json
-from store.db import Store
 from store.ingest import ingest_paths
 from store.search import Searcher
+from tests.helpers import ENGINES
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "minutes"
 
 
-@pytest.fixture(scope="module")
-def searcher() -> Searcher:
-    store = Store(None)
+@pytest.fixture(scope="module", params=ENGINES)
+def searcher(request: pytest.FixtureRequest, new_store) -> Searcher:
+    store = new_store(request.param)  # every answer test runs on each store engine
     ingest_paths(store, [SAMPLES])
     return Searcher(store)
 

@@ -351,7 +351,8 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
 def test_parser_accepts_db_on_both_sides_for_every_command() -> None:
     for name in COMMANDS:
         extra = {"ingest": ["x"], "ask": ["q"], "show": ["1"], "check": ["x"],
-                 "feedback": ["export"], "teams-package": ["--host", "h"]}.get(name, [])
+                 "feedback": ["export"], "teams-package": ["--host", "h"],
+                 "migrate": ["--to", "x"]}.get(name, [])
         assert build_parser().parse_args(["--db", "a", name, *extra]).db == "a"
         assert build_parser().parse_args([name, *extra, "--db", "b"]).db == "b"
 

@@ -1,4 +1,6 @@
-"""Store behaviour, run against both the in-memory and the JSON-file store."""
+"""Store behaviour, run against every engine: TinyDB in memory, TinyDB in a file, PostgreSQL.
+
+Tests that take ``db_path`` are about the JSON file itself and run on TinyDB only."""
 
 from __future__ import annotations
 
@@ -16,10 +18,13 @@ from store.records import StoreError
 from tests.helpers import make_meeting
 
 
-@pytest.fixture(params=["memory", "file"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Store:
+@pytest.fixture(params=["memory", "file", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path, new_store) -> Store:
+    """Every engine: TinyDB in memory, TinyDB in a file, and a fresh PostgreSQL database."""
     if request.param == "memory":
         return Store(None)
+    if request.param == "postgresql":
+        return new_store("postgresql")
     # A parent folder that does not exist yet: the store creates it on the first write.
     return Store(tmp_path / "data" / "referat.json")
 
@@ -199,8 +204,10 @@ def test_stats(store: Store) -> None:
     stats = store.stats()
     assert (stats.meetings, stats.items) == (2, 6)
     assert stats.updated_at is not None and stats.updated_at.endswith("+00:00")
-    if store.path is None:
+    if isinstance(store, Store) and store.path is None:
         assert stats.size_bytes == 0
+    elif store.path is None:
+        assert stats.size_bytes > 0  # the database's tables
     else:
         assert stats.size_bytes == store.path.stat().st_size > 0
 
@@ -296,8 +303,54 @@ def test_file_persists_and_reloads(db_path: Path) -> None:
     assert second.state_all("follows") == {"U1": {"cases": ["23-001001"]}}
     assert second.stats().updated_at == first.stats().updated_at
     raw = json.loads(db_path.read_text(encoding="utf-8"))
-    assert set(raw) >= {"meetings", "items", "_meta", "follows"}
+    assert set(raw) == {"meetings", "items", "_meta"}  # state lives beside the minutes
+    assert set(json.loads(dbmod.state_path(db_path).read_text(encoding="utf-8"))) >= {"follows"}
     assert "ældrepleje" in db_path.read_text(encoding="utf-8")  # UTF-8, not \u escapes
+
+
+def test_state_writes_leave_the_store_file_alone(db_path: Path) -> None:
+    store = Store(db_path)
+    store.ingest([make_meeting(n) for n in range(50)])
+    before = db_path.stat()
+    store.state_put("feedback", "k", {"vote": 1})
+    store.state_put("follows", "U1", {"cases": ["23-001001"]})
+    store.state_delete("follows", "U1")
+    after = db_path.stat()
+    assert (after.st_mtime_ns, after.st_ino) == (before.st_mtime_ns, before.st_ino)
+    assert Store(db_path).state_all("feedback") == {"k": {"vote": 1}}
+
+
+def test_state_tables_of_an_older_store_file_move_to_the_sidecar(db_path: Path) -> None:
+    Store(db_path).ingest([make_meeting(1)])
+    raw = json.loads(db_path.read_text(encoding="utf-8"))
+    raw["follows"] = {"1": {"key": "U1", "value": {"cases": ["23-001001"]}}}
+    raw["feedback"] = {"1": {"key": "k", "value": {"vote": -1}},
+                       "2": {"key": "k2", "value": {"vote": 1}}}
+    db_path.write_text(json.dumps(raw), encoding="utf-8")
+    dbmod.state_path(db_path).unlink(missing_ok=True)
+    store = Store(db_path)
+    revision = store.revision()
+    assert store.state_all("follows") == {"U1": {"cases": ["23-001001"]}}
+    assert store.state_all("feedback") == {"k": {"vote": -1}, "k2": {"vote": 1}}
+    assert set(json.loads(db_path.read_text(encoding="utf-8"))) == {"meetings", "items", "_meta"}
+    assert len(store.items()) == 4 and store.revision() == revision
+    again = Store(db_path)  # a second open finds nothing left to move
+    assert again.state_all("feedback") == {"k": {"vote": -1}, "k2": {"vote": 1}}
+
+
+def test_state_written_by_another_process_is_seen_without_refresh(db_path: Path) -> None:
+    reader, writer = Store(db_path), Store(db_path)
+    assert reader.state_get("follows", "U1") is None
+    writer.state_put("follows", "U1", {"cases": ["1"]})
+    assert reader.state_get("follows", "U1") == {"cases": ["1"]}
+
+
+def test_state_claim_is_granted_once(store: Store) -> None:
+    assert store.state_claim("claims", "m1", {"by": "a"}) is True
+    assert store.state_claim("claims", "m1", {"by": "b"}) is False
+    assert store.state_get("claims", "m1") == {"by": "a"}
+    if store.path is not None:
+        assert Store(store.path).state_claim("claims", "m1", {"by": "c"}) is False
 
 
 def test_unchanged_ingest_leaves_the_file_byte_identical(db_path: Path) -> None:
@@ -338,9 +391,9 @@ def test_one_thousand_meetings_are_one_file_write(db_path: Path,
                  + [make_meeting(n, items=1) for n in range(1000, 1500)])
     assert counter.calls == 2
     store.state_put_many("feed", {str(n): {"n": n} for n in range(100)})
-    assert counter.calls == 3
+    assert counter.calls == 2  # state goes to the sidecar, not the store file
     store.ingest([make_meeting(n, items=1) for n in range(1000, 1500)])  # all unchanged
-    assert counter.calls == 3
+    assert counter.calls == 2
     assert len(Store(db_path).meetings()) == 1500
 
 

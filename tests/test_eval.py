@@ -8,7 +8,7 @@ import pytest
 from store.db import Store
 from store.ingest import ingest_paths
 from store.search import Searcher
-from tests.helpers import QS, SAMPLES
+from tests.helpers import ENGINES, QS, SAMPLES
 
 
 def _norm(case: str | None) -> str | None:
@@ -24,9 +24,9 @@ def _check(searcher: Searcher, q: dict) -> None:
         assert _norm(hits[0].record.case_number) == _norm(q["expected_case_number"])
 
 
-@pytest.fixture(scope="module")
-def samples() -> Searcher:
-    store = Store(None)
+@pytest.fixture(scope="module", params=ENGINES)
+def samples(request: pytest.FixtureRequest, new_store) -> Searcher:
+    store = new_store(request.param)  # the question set must score the same on each engine
     ingest_paths(store, [SAMPLES])
     return Searcher(store)
 

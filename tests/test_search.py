@@ -12,6 +12,7 @@ from store.db import Store
 from store.ingest import ingest_paths
 from store.records import Item, Meeting
 from store.search import Searcher
+from tests.helpers import ENGINES
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "minutes"
 
@@ -52,9 +53,9 @@ def _other_meetings() -> list[Meeting]:
     return [aeldre, aeldre_later]
 
 
-@pytest.fixture(scope="module")
-def searcher() -> Searcher:
-    store = Store(None)
+@pytest.fixture(scope="module", params=ENGINES)
+def searcher(request: pytest.FixtureRequest, new_store) -> Searcher:
+    store = new_store(request.param)  # every search test runs on each store engine
     ingest_paths(store, [SAMPLES])
     store.ingest(_other_meetings())
     return Searcher(store)
