@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from store.answer import answer_text
+from store.answer import answer_text, word
 from store.search import Searcher, SearchResult
 
 PROMPT = "referat> "
 QUIT_WORDS = {"quit", "exit", "q", ":q", "afslut"}
+LANG = "en"  # the greeting's language; every answer follows its question's language
 
 
 def greeting(searcher: Searcher, ingest_hint: str = "PATH") -> str:
@@ -23,16 +24,8 @@ def greeting(searcher: Searcher, ingest_hint: str = "PATH") -> str:
     stats = searcher.store.stats()
     if stats.meetings == 0:
         where = f" ({searcher.store.path})" if searcher.store.path else ""
-        return (
-            f"The store is empty{where}. Ingest minutes first: referat ingest {ingest_hint}\n"
-            "(type quit to leave)"
-        )
-    return (
-        f"Referat: {stats.items} agenda items from {stats.meetings} meetings.\n"
-        "Ask what was decided, in Danish or English, or type a case number "
-        "(e.g. 'what was decided on the plaster scheme?', '18-034639K'). "
-        "Type help for more, quit to leave."
-    )
+        return word(LANG, "console_empty").format(where, ingest_hint)
+    return word(LANG, "console_greeting").format(stats.items, stats.meetings)
 
 
 def chat(searcher: Searcher, stdin: TextIO, stdout: TextIO, ingest_hint: str = "PATH") -> None:

@@ -135,6 +135,12 @@ _LABELS: dict[str, dict[str, str]] = {
         "• Nævn mig i en kanal, eller skriv direkte til mig.\n"
         "• Et sagsnummer skrevet i en kanal, jeg er med i, får et kort svar i tråden.",
         "home_facts": "{0}, {1} · {2} KB · opdateret {3}",
+        "console_empty": "Arkivet er tomt{0}. Indlæs referater først: referat ingest {1}\n"
+        "(skriv quit for at slutte)",
+        "console_greeting": "Referat: {0} dagsordenspunkter fra {1} møder.\n"
+        "Spørg, hvad der blev besluttet, på dansk eller engelsk, eller skriv et sagsnummer "
+        "(fx 'hvad blev besluttet om plasterordningen?', '18-034639K'). "
+        "Skriv hjælp for mere, quit for at slutte.",
         "help_teams": "Spørg, hvad der blev besluttet.\n"
         "• Nævn mig i en kanal: @Referat hvad blev besluttet om plasterordningen?\n"
         "• Skriv til mig i en chat: et spørgsmål eller et sagsnummer som 18-034639K.\n"
@@ -250,6 +256,12 @@ _LABELS: dict[str, dict[str, str]] = {
         "• Mention me in a channel, or write to me directly.\n"
         "• A case number written in a channel I am in gets a short card in the thread.",
         "home_facts": "{0}, {1} · {2} KB · updated {3}",
+        "console_empty": "The store is empty{0}. Ingest minutes first: referat ingest {1}\n"
+        "(type quit to leave)",
+        "console_greeting": "Referat: {0} agenda items from {1} meetings.\n"
+        "Ask what was decided, in Danish or English, or type a case number "
+        "(e.g. 'what was decided on the plaster scheme?', '18-034639K'). "
+        "Type help for more, quit to leave.",
         "help_teams": "Ask what the board decided.\n"
         "• Mention me in a channel: @Referat what was decided on the plaster scheme?\n"
         "• Write to me in a chat: a question or a case number such as 18-034639K.\n"
