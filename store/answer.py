@@ -604,8 +604,7 @@ def _listing_text(result: SearchResult, lab: dict[str, str]) -> str:
     lines = [lab["listing"].format(len(result.meetings) + result.more)]
     for m in result.meetings:
         items = by_meeting.get(m.meeting_id, [])
-        where = f" ({m.municipality})" if m.municipality else ""
-        lines.append(f"{m.body}, {human_date(m.date, lang)}{where}: "
+        lines.append(f"{meeting_name(m.body, m.municipality)}, {human_date(m.date, lang)}: "
                      f"{lab['items_count'].format(len(items))}")
         for r in items[:LISTED_ITEMS]:
             number = f"{r.item_number}. " if r.item_number is not None else ""
@@ -621,15 +620,15 @@ def _meeting_text(result: SearchResult, lab: dict[str, str]) -> str:
     """A meeting fact first (place, time, participants, absent), the rest after, source named."""
     m = result.meetings[0]
     lang = result.lang
-    where = f" ({m.municipality})" if m.municipality else ""
     facts = {
         "place": m.place,
         "time": m.start_time and (f"kl. {m.start_time}" if lang == "da" else m.start_time),
         "participants": ", ".join(m.participants),
-        "absent": ", ".join(getattr(m, "absent", None) or []),
+        "absent": ", ".join(m.absent),
     }
     order = [result.fact] + [f for f in facts if f != result.fact]
-    lines = [f"{lab['meeting']}: {m.body}, {human_date(m.date, lang)}{where}"]
+    name = meeting_name(m.body, m.municipality)
+    lines = [f"{lab['meeting']}: {name}, {human_date(m.date, lang)}"]
     for fact in order:
         if facts.get(fact):
             lines.append(f"{lab[fact]}: {facts[fact]}")

@@ -90,7 +90,7 @@ def test_cli_meeting_facts_name_their_source(loaded: Path) -> None:
     assert "Sted: Mødelokale 6" in place and "Kilde:" in place
     assert place.index("Sted") < place.index("Deltagere")
     who = referat("ask", "who attended the meeting in February 2023?", db=loaded).stdout
-    assert who.startswith("Meeting: Direktionen, 20 February 2023")
+    assert who.startswith("Meeting: Direktionen (Kalundborg), 20 February 2023")
     assert f"Participants: {PARTICIPANT}" in who and "Source: " in who
     nobody = referat("ask", "who attended the meeting in February 2016?", db=loaded).stdout
     assert "The minutes do not say who took part." in nobody
@@ -133,7 +133,7 @@ def test_console_previous_meeting_follow_up() -> None:
     later = _console(["seneste møde", "og den forrige?", "hvem deltog?"])
     assert "20. februar 2023" in later[0]
     assert "29. februar 2016" in later[1]
-    assert later[2].startswith("Møde: Direktionen, 29. februar 2016")
+    assert later[2].startswith("Møde: Direktionen (Kalundborg), 29. februar 2016")
 
 
 # -- Slack ---------------------------------------------------------------------------------
