@@ -148,21 +148,68 @@ def _strip_page_edges(pages: list[list[str]], removed: list[tuple[str, str]]) ->
     """The pages' lines, joined, without page numbers and running headers and footers.
 
     A page number alone at the top or bottom of a page is furniture, not content, and so is a
-    running header or footer (the document's own title on page 1 is kept).
+    running header or footer (the document's own title on page 1 is kept): a line printed at
+    the edge of several pages, or a line whose shape (digits masked) recurs at the edges of most
+    pages, such as "Økonomiudvalget 12. marts 2024 – side 3 af 14" or a logo or address line.
     """
     lines: list[str] = []
     edges = _page_edges(pages)
+    shapes = _repeated_edge_shapes(pages)
     for number, page_lines in enumerate(pages):
         nonempty = [i for i, line in enumerate(page_lines) if line]
-        for i in (nonempty[:2] + nonempty[-2:]) if len(pages) > 1 else []:
+        for i in _edge_zone(nonempty) if len(pages) > 1 else []:
             line = page_lines[i]
-            page_number = line.isdigit() and len(line) <= 3
-            if page_number or (line in edges and (number or i != nonempty[0])):
+            page_number = (line.isdigit() and len(line) <= 3) or _page_furniture(line)
+            header = line in edges and (number or i != nonempty[0])
+            shaped = (number or i != nonempty[0]) and _line_shape(line) in shapes
+            if page_number or header or shaped:
                 removed.append(("page number" if page_number else "running header", line))
                 page_lines[i] = ""
         lines.extend(page_lines)
         lines.append("")
     return lines
+
+
+_EDGE_DEPTH = 3  # lines at the top and at the bottom of a page that may be running furniture
+_DIGITS = re.compile(r"\d+")
+
+
+def _edge_zone(nonempty: list) -> list:
+    """A page's first and last few non-empty lines (or their indices), each once."""
+    if len(nonempty) <= 2 * _EDGE_DEPTH:
+        return nonempty
+    return nonempty[:_EDGE_DEPTH] + nonempty[-_EDGE_DEPTH:]
+
+
+def _line_shape(line: str) -> str:
+    """A line with its numbers masked and spacing collapsed: "side 3 af 14" ~ "side 9 af 14"."""
+    return " ".join(_DIGITS.sub("#", line.lower()).split())
+
+
+def _repeated_edge_shapes(pages: list[list[str]]) -> set[str]:
+    """Shapes of lines printed near the top or bottom of most pages: running furniture.
+
+    Counted once per page, over the first and last few lines; a shape must recur on at least
+    three pages and half of them. Section labels, item headings (a leading number) and
+    case-number lines recur at page tops in some layouts and are never furniture.
+    """
+    if len(pages) < 3:
+        return set()
+    counts: dict[str, int] = {}
+    for page_lines in pages:
+        zone = _edge_zone([line for line in page_lines if line])
+        for shape in {_line_shape(line) for line in zone if len(line) <= 160}:
+            counts[shape] = counts.get(shape, 0) + 1
+    need = max(3, (len(pages) + 1) // 2)
+    return {shape for shape, count in counts.items()
+            if count >= need and _may_be_furniture(shape)}
+
+
+def _may_be_furniture(shape: str) -> bool:
+    """Whether a repeated line shape can be a running header: not a label, heading or case line."""
+    if len(shape) < 4 or shape[0] in "#§" or label_of(shape) is not None:
+        return False
+    return not refs_in_line(shape.replace("#", "1"))
 
 
 def _blank_page_furniture(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:

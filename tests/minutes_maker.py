@@ -48,9 +48,23 @@ def _item_lines(item: WrittenItem, style: str, rng: random.Random) -> list[str]:
     return lines
 
 
+def _varied_edges(n: int, pages: int) -> tuple[list[str], list[str]]:
+    """Header and footer lines that change from page to page but keep their shape."""
+    head = ["Eksempel Kommune · Teknik og Miljø",
+            f"Økonomiudvalget 12. marts 2024 – side {n} af {pages}"]
+    foot = [f"https://www.eksempel.dk/politik/referater/2024-03-12/side-{n}",
+            f"Udskrevet 13.03.2024 kl. 08:{n % 60:02d}"]
+    return head, foot
+
+
 def make_minutes(items: int = 40, style: str = "dot", seed: int = 1,
-                 lines_per_page: int = 45) -> tuple[str, list[WrittenItem]]:
-    """The text of one long meeting's minutes and the items written into it."""
+                 lines_per_page: int = 45,
+                 varied_edges: bool = False) -> tuple[str, list[WrittenItem]]:
+    """The text of one long meeting's minutes and the items written into it.
+
+    ``varied_edges`` prints a logo line, a header with "side N af M", a URL footer and a print
+    time on every page instead of one fixed header and a "Side N af M" footer.
+    """
     rng = random.Random(seed)
     written = []
     for k in range(items):
@@ -70,5 +84,9 @@ def make_minutes(items: int = 40, style: str = "dot", seed: int = 1,
     out = ["Referat", "Økonomiudvalget", "Mødedato: 12. marts 2024 kl. 16:00",
            "Mødested: Rådhuset, mødelokale 1", "Eksempel Kommune", ""]
     for n, page in enumerate(pages, start=1):
-        out += [header, "", *page, "", f"Side {n} af {len(pages)}", "\f"]
+        if varied_edges:
+            head, foot = _varied_edges(n, len(pages))
+            out += [*head, "", *page, "", *foot, "\f"]
+        else:
+            out += [header, "", *page, "", f"Side {n} af {len(pages)}", "\f"]
     return "\n".join(out), written

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from store.parse import parse_text
+from store.check import report
+from store.parse import parse_text, read_text
 from tests.minutes_maker import STYLES, make_minutes
 
 
@@ -44,3 +45,31 @@ def test_check_lists_the_page_furniture_it_dropped():
     lines = report(reading)
     assert any(line.startswith("ignored as furniture:") for line in lines)
     assert any("Sag" in line or "Budget" in line for line in lines)
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_headers_and_footers_that_change_per_page_are_furniture(style):
+    """A logo line, "… side 3 af 14", a URL with the page in it and a print time, on every page:
+    lines of one shape (numbers masked) at the edges of most pages never reach an item."""
+    text, written = make_minutes(items=30, style=style, seed=5, varied_edges=True)
+    reading = read_text(text, "lang.txt")
+    meeting = reading.meeting
+    got = [(i.number, i.title, i.case_number, i.closed) for i in meeting.items]
+    assert got == [(w.number, w.title, w.case_number, w.closed) for w in written]
+    for item, w in zip(meeting.items, written, strict=True):
+        for part in ("https://", "Udskrevet", "side ", "Teknik og Miljø"):
+            assert part not in item.text and part not in item.decision
+        if not w.closed:
+            assert item.decision == w.decision
+    dropped = [line for reason, line in reading.removed if reason == "running header"]
+    assert any(line.startswith("https://www.eksempel.dk/") for line in dropped)
+    assert any(line.startswith("Udskrevet 13.03.2024") for line in dropped)
+    assert "ignored as furniture:" in "\n".join(report(reading))
+
+
+def test_a_sentence_repeated_inside_items_is_not_furniture():
+    """Every generated item says "Direktionen indstiller, at sagen godkendes."; it stays."""
+    text, _ = make_minutes(items=30, style="dot", seed=6, varied_edges=True)
+    meeting = read_text(text, "lang.txt").meeting
+    open_items = [i for i in meeting.items if not i.closed]
+    assert all("Direktionen indstiller" in (i.recommendation or i.text) for i in open_items)
