@@ -109,6 +109,36 @@ def _looks_like_name(text: str) -> bool:
             and not any(c.isdigit() for c in text))
 
 
+# "Fraværende: Anne Hansen (A)" noted inside a decision (Slagelse and other systems that print
+# attendance per item rather than in the meeting's header).
+_ABSENT_NOTE = re.compile(
+    r"^(?:fraværende(?:\s+med\s+afbud)?|afbud(?:\s+fra)?|ikke\s+til\s+stede)\s*:\s*(?P<names>\S.*)$",
+    re.IGNORECASE,
+)
+_NOBODY = {"ingen", "ingen fraværende", "ingen afbud", "alle til stede", "alle mødt", "-"}
+
+
+def absent_in_decisions(decisions: list[str]) -> list[str]:
+    """Members noted absent inside the items' decisions, each once, in order of first mention.
+
+    The note stays in the decision it was printed in (who voted matters there); the meeting's
+    absentee list gains the names so a question about attendance finds them.
+    """
+    out: list[str] = []
+    for decision in decisions:
+        for line in decision.splitlines():
+            stripped = line.strip()
+            if stripped[:1] not in "FfAaIi":
+                continue
+            m = _ABSENT_NOTE.match(stripped)
+            if not m or m.group("names").strip(" .").lower() in _NOBODY:
+                continue
+            for name in split_people(m.group("names")):
+                if _looks_like_name(name) and name not in out:
+                    out.append(name)
+    return out
+
+
 def strip_genitive(body: str) -> str:
     """Danish genitive: "Direktionens" → "Direktionen", "Økonomiudvalgets" → "Økonomiudvalget"."""
     if body.endswith(("ens", "ets", "nes", "ns", "ts")) and len(body) > 4:

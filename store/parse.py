@@ -58,7 +58,13 @@ from store.headings import (
     title_key,
     toc_titles,
 )
-from store.meeting_facts import _HEADER_LABEL, body_from_line, municipality_in, read_header
+from store.meeting_facts import (
+    _HEADER_LABEL,
+    absent_in_decisions,
+    body_from_line,
+    municipality_in,
+    read_header,
+)
 from store.meeting_facts import strip_genitive as _strip_genitive
 from store.parse_dates import find_date
 from store.records import AGENDA, MINUTES, Item, Meeting, ParseError
@@ -1025,7 +1031,8 @@ def _meeting(lines: list[str], header_end: int, items: list[Item],
         start_time=facts.time,
         place=facts.place,
         participants=facts.participants,
-        absent=facts.absent,
+        absent=facts.absent + [name for name in absent_in_decisions([i.decision for i in items])
+                               if name not in facts.absent],
         municipality=municipality_in(lines, header_end) or municipality,
         kind=_kind(lines, header_end, items),
         source=source,

@@ -98,6 +98,13 @@ def test_a_heading_with_a_sentence_in_it_does_not_lend_its_decision():
                               "Mogens Leo Hansen (Ø)"]
 
 
+def test_absentees_noted_inside_decisions_are_the_meetings_absentees():
+    """Slagelse prints "Fraværende: Anne Bjergvang (A)" under each decision, not in a header."""
+    meeting = page("022").meeting
+    assert meeting.absent == ["Anne Bjergvang (A)"]
+    assert all(i.decision.startswith("Fraværende: Anne Bjergvang (A)") for i in meeting.items)
+
+
 def test_meeting_facts_from_the_text():
     koege = page("003").meeting
     assert (koege.municipality, koege.date, koege.start_time, koege.place) == (
