@@ -216,3 +216,28 @@ def test_two_undated_meetings_of_one_body_stay_apart():
         "Udvalget for Erhverv og Kultur", None)
     assert first.meeting_id != second.meeting_id
     assert first.meeting_id == page("019").meeting.meeting_id  # the same file: the same meeting
+
+
+@pytest.mark.parametrize("prefix, body", [
+    ("023", "§ 17 stk. 4 udvalg - Busborgergruppen"),  # "Møde i X d. 12. november 2015"
+    ("027", "Thisted Byråd"),  # "THISTED BYRÅD …" in capitals, spelled as usual
+    ("029", "Bestyrelsen"),  # "Bestyrelsesmøde 29. januar 2016"
+])
+def test_the_body_is_read_as_the_page_prints_it(prefix, body):
+    assert page(prefix).meeting.body == body
+
+
+@pytest.mark.parametrize("line, body", [
+    ("Referat af møde i Økonomiudvalget den 3. marts 2020", "Økonomiudvalget"),
+    ("REFERAT fra møde i THISTED BYRÅD kl i byrådssalen", "Thisted Byråd"),
+    ("TEKNIK- OG MILJØUDVALGET 12. MARTS 2024", "Teknik- og Miljøudvalget"),
+    ("HVIDOVRE KOMMUNALBESTYRELSE", "Hvidovre Kommunalbestyrelse"),
+    ("Byrådsmøde den 3. maj 2021", "Byrådet"),
+    ("Dagsorden for Børne- og Skoleudvalget", "Børne- og Skoleudvalget"),
+    ("Beslutningsprotokol Økonomiudvalget 3. maj 2021", "Økonomiudvalget"),
+    ("Mødet blev hævet kl. 17.30", None),
+])
+def test_body_forms_of_a_header_line(line, body):
+    from store.meeting_facts import body_from_line
+
+    assert body_from_line(line) == body
