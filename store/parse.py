@@ -974,7 +974,29 @@ def _kind(lines: list[str], header_end: int, items: list[Item]) -> str:
     head = [line for line in lines[:max(header_end, 1)] if line]
     if any(_MINUTES_WORD.search(line) for line in head):
         return MINUTES
-    return AGENDA if any(_AGENDA_WORD.search(line) for line in head) else MINUTES
+    if any(_AGENDA_WORD.search(line) for line in head):
+        return AGENDA
+    return AGENDA if _undecided_items(lines, items) else MINUTES
+
+
+_AGENDA_MIN_ITEMS = 3
+# A decision's usual first words: where one stands, some decision was recorded.
+_DECIDED = re.compile(r"(?i)^(?:godkendt|vedtaget|tiltrådt|anbefales|anbefalet|taget\s+til"
+                      r"\s+efterretning|udsat|oversendt|indstillingen\s+(?:blev\s+)?(?:godkendt"
+                      r"|tiltrådt|vedtaget))\b")
+
+
+def _undecided_items(lines: list[str], items: list[Item]) -> bool:
+    """An agenda that does not call itself one: several open items, each with its case laid out
+    (Indstilling, Sagsfremstilling, Beslutningstema) and followed by the next heading, and no
+    decision section or decision phrase anywhere. An excerpt that stops inside its first item,
+    or an item without sections, is no evidence: such a document stays minutes."""
+    open_items = [item for item in items if not item.closed]
+    if len(open_items) < _AGENDA_MIN_ITEMS:
+        return False
+    if not all(item.recommendation or item.resume or item.presentation for item in open_items):
+        return False
+    return not any(line[:1] in "GgVvTtAaUuOoIi" and _DECIDED.match(line) for line in lines)
 
 
 def parse_text(text: str, source: str = "<text>", municipality: str | None = None) -> Meeting:

@@ -7,6 +7,7 @@ import pytest
 
 from store.check import report
 from store.parse import parse_text, read_text
+from store.records import AGENDA, MINUTES
 from tests.minutes_maker import STYLES, make_minutes
 
 
@@ -73,3 +74,25 @@ def test_a_sentence_repeated_inside_items_is_not_furniture():
     meeting = read_text(text, "lang.txt").meeting
     open_items = [i for i in meeting.items if not i.closed]
     assert all("Direktionen indstiller" in (i.recommendation or i.text) for i in open_items)
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_an_agenda_that_does_not_say_so_is_known_by_its_undecided_items(style):
+    """Every item laid out (Sagsfremstilling, Indstilling) and ended by the next heading, no
+    decision anywhere: the meeting has not been held yet."""
+    text, written = make_minutes(items=12, style=style, seed=7, agenda=True)
+    assert "agsorden" not in text and "Beslutning" not in text
+    meeting = parse_text(text, "møde.txt")
+    assert [i.number for i in meeting.items] == [w.number for w in written]
+    assert meeting.kind == AGENDA
+
+
+def test_too_little_evidence_of_an_agenda_stays_minutes():
+    """An excerpt that stops inside its first items, or a decision phrase without its label,
+    is no proof that nothing was decided."""
+    text, _ = make_minutes(items=2, style="dot", seed=7, agenda=True)
+    assert parse_text(text, "møde.txt").kind == MINUTES
+    text, _ = make_minutes(items=12, style="dot", seed=7, agenda=True)
+    decided = text.replace("Direktionen indstiller, at sagen godkendes.",
+                           "Direktionen indstiller, at sagen godkendes.\n\nGodkendt.", 1)
+    assert parse_text(decided, "møde.txt").kind == MINUTES
