@@ -178,6 +178,9 @@ def _strip_page_edges(pages: list[list[str]], removed: list[tuple[str, str]]) ->
 
 _EDGE_DEPTH = 3  # lines at the top and at the bottom of a page that may be running furniture
 _DIGITS = re.compile(r"\d+")
+# "Punkt #: …", "Sag nr. #", "Lukket punkt #": an item heading, whose number is masked.
+_HEADING_SHAPE = re.compile(r"^(?:(?:lukket|åbent?)\s+)?(?:punkt|pkt\.?|sag|sak|dagsordenspunkt)"
+                            r"\s*(?:nr\.?\s*)?#")
 
 
 def _edge_zone(nonempty: list) -> list:
@@ -212,8 +215,11 @@ def _repeated_edge_shapes(pages: list[list[str]]) -> set[str]:
 
 
 def _may_be_furniture(shape: str) -> bool:
-    """Whether a repeated line shape can be a running header: not a label, heading or case line."""
-    if len(shape) < 4 or shape[0] in "#§" or label_of(shape) is not None:
+    """Whether a repeated line shape can be a running header: not a label, an item heading, a
+    case-number line or a sentence (one-item pages each end in the same "Godkendt.")."""
+    if len(shape) < 4 or shape[0] in "#§" or shape[-1] == "." or label_of(shape) is not None:
+        return False
+    if _HEADING_SHAPE.match(shape):
         return False
     return not refs_in_line(shape.replace("#", "1"))
 
@@ -267,7 +273,7 @@ def _page_edges(pages: list[list[str]]) -> set[str]:
         for line in set(nonempty[:1] + nonempty[-1:]):
             counts[line] = counts.get(line, 0) + 1
     return {line for line, count in counts.items()
-            if count >= 2 and len(line) >= 6 and label_of(line) is None}
+            if count >= 2 and len(line) >= 6 and line[-1] != "." and label_of(line) is None}
 
 
 # --------------------------------------------------------------------------------------------

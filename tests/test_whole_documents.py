@@ -96,3 +96,15 @@ def test_too_little_evidence_of_an_agenda_stays_minutes():
     decided = text.replace("Direktionen indstiller, at sagen godkendes.",
                            "Direktionen indstiller, at sagen godkendes.\n\nGodkendt.", 1)
     assert parse_text(decided, "møde.txt").kind == MINUTES
+
+
+def test_one_item_pages_keep_their_identical_decisions():
+    """A page per item, each ending in "Godkendt.": the same last line on every page is the
+    decision, not a running footer."""
+    pages = [f"Punkt {n}: Sag om emne {n}\n\nSagsnr.: 24-{n:06d}\n\nIndstilling\n"
+             f"Forvaltningen indstiller, at sagen godkendes.\n\nBeslutning\nGodkendt.\n"
+             for n in range(1, 9)]
+    text = "Referat\nØkonomiudvalget 12. marts 2024\n\n" + "\f".join(pages)
+    meeting = parse_text(text, "sider.txt")
+    assert [i.number for i in meeting.items] == list(range(1, 9))
+    assert [i.decision for i in meeting.items] == ["Godkendt."] * 8
