@@ -133,10 +133,20 @@ def absent_in_decisions(decisions: list[str]) -> list[str]:
             m = _ABSENT_NOTE.match(stripped)
             if not m or m.group("names").strip(" .").lower() in _NOBODY:
                 continue
-            for name in split_people(m.group("names")):
+            for part in split_people(m.group("names")):
+                name = _name_only(part)
                 if _looks_like_name(name) and name not in out:
                     out.append(name)
     return out
+
+
+def _name_only(part: str) -> str:
+    """A name without the sentence after it: "Henrik Aakast (V) deltog ikke i …" → its name."""
+    words = part.split()
+    k = 0
+    while k < len(words) and (words[k][:1].isupper() or words[k][:1] == "("):
+        k += 1
+    return " ".join(words[:k])
 
 
 def strip_genitive(body: str) -> str:

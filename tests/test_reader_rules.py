@@ -103,6 +103,8 @@ def test_absentees_noted_inside_decisions_are_the_meetings_absentees():
     meeting = page("022").meeting
     assert meeting.absent == ["Anne Bjergvang (A)"]
     assert all(i.decision.startswith("Fraværende: Anne Bjergvang (A)") for i in meeting.items)
+    # Faxe: "Fraværende: Michael Christensen (C) og Henrik Rützou Aakast (V) deltog ikke i …"
+    assert page("012").meeting.absent == ["Michael Christensen (C)", "Henrik Rützou Aakast (V)"]
 
 
 def test_meeting_facts_from_the_text():
