@@ -34,6 +34,7 @@ _ACTION = re.compile(
     re.IGNORECASE,
 )
 _COOKIES = re.compile(r"\bcookie", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _VIEWER = re.compile(r'^download\s+"', re.IGNORECASE)
 _SITE_NOTICE = re.compile(r"^kunne\s+ikke\s+(?:indlæse|hente|vise)\b", re.IGNORECASE)
 
@@ -47,12 +48,13 @@ def chrome_reason(line: str) -> str | None:
     stripped = line.strip()
     if not stripped or len(stripped) > 400:
         return None
-    if len(stripped) > 60 and "ookie" not in stripped and stripped[:1] not in "DdKk":
+    cookie = "ookie" in stripped or "OOKIE" in stripped
+    if len(stripped) > 60 and not cookie and stripped[:1] not in "DdKk":
         return None  # a line of text: only banners and notices are long
-    plain = not stripped.endswith(".") and not any(c.isdigit() for c in stripped)
-    if plain and len(stripped) <= 60 and _ACTION.match(stripped):
+    if (len(stripped) <= 60 and not stripped.endswith(".") and _ACTION.match(stripped)
+            and not _DIGIT.search(stripped)):
         return "navigation"
-    if _COOKIES.search(stripped) and len(stripped) <= 400 and not stripped[:1].isdigit():
+    if cookie and _COOKIES.search(stripped) and not stripped[:1].isdigit():
         return "cookie banner"
     if stripped[:1] in "DdKk":
         if _VIEWER.match(stripped):

@@ -109,6 +109,46 @@ def _looks_like_name(text: str) -> bool:
             and not any(c.isdigit() for c in text))
 
 
+# "Fraværende: Anne Hansen (A)" noted inside a decision (Slagelse and other systems that print
+# attendance per item rather than in the meeting's header).
+_ABSENT_NOTE = re.compile(
+    r"^(?:fraværende(?:\s+med\s+afbud)?|afbud(?:\s+fra)?|ikke\s+til\s+stede)\s*:\s*(?P<names>\S.*)$",
+    re.IGNORECASE,
+)
+_NOBODY = {"ingen", "ingen fraværende", "ingen afbud", "alle til stede", "alle mødt", "-"}
+
+
+def absent_in_decisions(decisions: list[str]) -> list[str]:
+    """Members noted absent inside the items' decisions, each once, in order of first mention.
+
+    The note stays in the decision it was printed in (who voted matters there); the meeting's
+    absentee list gains the names so a question about attendance finds them.
+    """
+    out: list[str] = []
+    for decision in decisions:
+        for line in decision.splitlines():
+            stripped = line.strip()
+            if stripped[:1] not in "FfAaIi":
+                continue
+            m = _ABSENT_NOTE.match(stripped)
+            if not m or m.group("names").strip(" .").lower() in _NOBODY:
+                continue
+            for part in split_people(m.group("names")):
+                name = _name_only(part)
+                if _looks_like_name(name) and name not in out:
+                    out.append(name)
+    return out
+
+
+def _name_only(part: str) -> str:
+    """A name without the sentence after it: "Henrik Aakast (V) deltog ikke i …" → its name."""
+    words = part.split()
+    k = 0
+    while k < len(words) and (words[k][:1].isupper() or words[k][:1] == "("):
+        k += 1
+    return " ".join(words[:k])
+
+
 def strip_genitive(body: str) -> str:
     """Danish genitive: "Direktionens" → "Direktionen", "Økonomiudvalgets" → "Økonomiudvalget"."""
     if body.endswith(("ens", "ets", "nes", "ns", "ts")) and len(body) > 4:
@@ -116,13 +156,72 @@ def strip_genitive(body: str) -> str:
     return body
 
 
+_SMALL_WORDS = {"og", "for", "i", "af", "&", "til", "med", "-", "–"}
+
+
+def usual_capitals(name: str) -> str:
+    """A name printed in capitals, spelled as usual: "THISTED BYRÅD" → "Thisted Byråd",
+    "TEKNIK- OG MILJØUDVALGET" → "Teknik- og Miljøudvalget"."""
+    words = name.lower().split()
+    return " ".join(w if w in _SMALL_WORDS and k else w[:1].upper() + w[1:]
+                    for k, w in enumerate(words))
+
+
 def _tidy_body(name: str) -> str | None:
     name = name.strip(" .-–:,")
-    if not name or not name[0].isupper() or len(name) > 80:
+    if not name or not (name[0].isupper() or name[0] == "§") or len(name) > 80:
         return None
     if name.isupper():
-        name = name[0] + name[1:].lower()
+        name = usual_capitals(name)
     return name
+
+
+# "Møde i § 17 stk. 4 udvalg - Busborgergruppen d. 12. november 2015", "Referat af møde i X den …"
+_MEETING_IN = re.compile(
+    r"^(?:(?:referat|dagsorden|beslutningsprotokol)\s+(?:af|fra|for)\s+)?"
+    r"(?:ordinært\s+|ekstraordinært\s+)?møde\s+i\s+(?P<rest>.+)$",
+    re.IGNORECASE,
+)
+_MEETING_IN_CUT = re.compile(
+    r"\s+(?:d\.|den)\s*\d|\s+\d{1,2}\.\s*[a-zæøå]{3,9}\.?\s+\d{4}|\s+\d{1,2}[-./]\d{1,2}[-./]\d{2,4}"
+    r"|\s+kl\.?(?:\s|$)|,\s|\s+(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)\b",
+    re.IGNORECASE,
+)
+# "THISTED BYRÅD …", "ØKONOMIUDVALGET 12. MARTS": a board's name in capitals opening a line.
+_CAPITALS_BODY = re.compile(
+    r"^(?P<body>(?:[A-ZÆØÅ][A-ZÆØÅ\-]*\s+(?:OG\s+|FOR\s+)?){0,3}?[A-ZÆØÅ\-]*"
+    r"(?:BYRÅD(?:ET)?|KOMMUNALBESTYRELSE(?:N)?|UDVALG(?:ET)?|BESTYRELSE(?:N)?|DIREKTIONEN"
+    r"|REPRÆSENTATIONEN|NÆVNET))(?![A-ZÆØÅa-zæøå])"
+)
+# "Bestyrelsesmøde 29. januar 2016", "Byrådsmøde den 3. maj": the board inside a compound.
+_COMPOUND_MEETING = re.compile(
+    r"^(?P<noun>[a-zæøå]*?(?:bestyrelse|råd|udvalg|direktion|nævn|repræsentantskab))"
+    r"s?møde(?=\s+(?:den\s+|d\.\s*)?\d|\s*$)",
+    re.IGNORECASE,
+)
+_DEFINITE = (("e", "n"), ("ion", "en"), ("råd", "et"), ("udvalg", "et"), ("nævn", "et"),
+             ("skab", "et"))
+
+
+def _definite(noun: str) -> str:
+    """The definite form a board is named by: "Bestyrelse" → "Bestyrelsen", "Byråd" → "Byrådet"."""
+    return next((noun + ending for tail, ending in _DEFINITE if noun.endswith(tail)), noun)
+
+
+def _body_named_otherwise(line: str) -> str | None:
+    """A board named by "Møde i X", a capitals header, or a "<Board>smøde <date>" compound."""
+    m = _MEETING_IN.match(line)
+    if m:
+        rest = m.group("rest")
+        cut = _MEETING_IN_CUT.search(rest)
+        return _tidy_body(rest[: cut.start()] if cut else rest)
+    m = _CAPITALS_BODY.match(line)
+    if m:
+        return _tidy_body(m.group("body"))
+    m = _COMPOUND_MEETING.match(line)
+    if m and line[0].isupper():
+        return _definite(m.group("noun"))
+    return None
 
 
 def body_from_line(line: str) -> str | None:
@@ -131,6 +230,8 @@ def body_from_line(line: str) -> str | None:
         m = pattern.match(line)
         if m:
             return _tidy_body(m.group("body"))
+    if line[:1] in "MmRrDdBb" and _MEETING_IN.match(line):
+        return _body_named_otherwise(line)
     m = _REFERAT_BODY.match(line)
     if m:
         rest = m.group("rest").strip()
@@ -145,7 +246,7 @@ def body_from_line(line: str) -> str | None:
     m = _BODY_START.match(line)
     if m:
         return _tidy_body(m.group("body"))
-    return None
+    return _body_named_otherwise(line)
 
 
 def _value_below(lines: list[str], i: int) -> tuple[str, int]:
@@ -176,6 +277,8 @@ def _labelled(facts: MeetingFacts, label: str, value: str, lines: list[str], i: 
         if date and not facts.date:
             facts.date = date
         facts.time = facts.time or find_time(value)
+        if label == "møde" and facts.body is None and value[:2].lower() == "i ":
+            facts.body = body_from_line(f"Møde {value}")  # "Møde i Busborgergruppen d. 12. …"
     elif label in _PLACE_LABELS:
         facts.place = facts.place or value
     elif label in _PEOPLE_LABELS | _ABSENT_LABELS:

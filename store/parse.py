@@ -58,7 +58,13 @@ from store.headings import (
     title_key,
     toc_titles,
 )
-from store.meeting_facts import _HEADER_LABEL, body_from_line, municipality_in, read_header
+from store.meeting_facts import (
+    _HEADER_LABEL,
+    absent_in_decisions,
+    body_from_line,
+    municipality_in,
+    read_header,
+)
 from store.meeting_facts import strip_genitive as _strip_genitive
 from store.municipalities import split_municipality
 from store.parse_dates import find_date
@@ -149,21 +155,74 @@ def _strip_page_edges(pages: list[list[str]], removed: list[tuple[str, str]]) ->
     """The pages' lines, joined, without page numbers and running headers and footers.
 
     A page number alone at the top or bottom of a page is furniture, not content, and so is a
-    running header or footer (the document's own title on page 1 is kept).
+    running header or footer (the document's own title on page 1 is kept): a line printed at
+    the edge of several pages, or a line whose shape (digits masked) recurs at the edges of most
+    pages, such as "Økonomiudvalget 12. marts 2024 – side 3 af 14" or a logo or address line.
     """
     lines: list[str] = []
     edges = _page_edges(pages)
+    shapes = _repeated_edge_shapes(pages)
     for number, page_lines in enumerate(pages):
         nonempty = [i for i, line in enumerate(page_lines) if line]
-        for i in (nonempty[:2] + nonempty[-2:]) if len(pages) > 1 else []:
+        for i in _edge_zone(nonempty) if len(pages) > 1 else []:
             line = page_lines[i]
-            page_number = line.isdigit() and len(line) <= 3
-            if page_number or (line in edges and (number or i != nonempty[0])):
+            page_number = (line.isdigit() and len(line) <= 3) or _page_furniture(line)
+            header = line in edges and (number or i != nonempty[0])
+            shaped = (number or i != nonempty[0]) and _line_shape(line) in shapes
+            if page_number or header or shaped:
                 removed.append(("page number" if page_number else "running header", line))
                 page_lines[i] = ""
         lines.extend(page_lines)
         lines.append("")
     return lines
+
+
+_EDGE_DEPTH = 3  # lines at the top and at the bottom of a page that may be running furniture
+_DIGITS = re.compile(r"\d+")
+# "Punkt #: …", "Sag nr. #", "Lukket punkt #": an item heading, whose number is masked.
+_HEADING_SHAPE = re.compile(r"^(?:(?:lukket|åbent?)\s+)?(?:punkt|pkt\.?|sag|sak|dagsordenspunkt)"
+                            r"\s*(?:nr\.?\s*)?#")
+
+
+def _edge_zone(nonempty: list) -> list:
+    """A page's first and last few non-empty lines (or their indices), each once."""
+    if len(nonempty) <= 2 * _EDGE_DEPTH:
+        return nonempty
+    return nonempty[:_EDGE_DEPTH] + nonempty[-_EDGE_DEPTH:]
+
+
+def _line_shape(line: str) -> str:
+    """A line with its numbers masked and spacing collapsed: "side 3 af 14" ~ "side 9 af 14"."""
+    return " ".join(_DIGITS.sub("#", line.lower()).split())
+
+
+def _repeated_edge_shapes(pages: list[list[str]]) -> set[str]:
+    """Shapes of lines printed near the top or bottom of most pages: running furniture.
+
+    Counted once per page, over the first and last few lines; a shape must recur on at least
+    three pages and half of them. Section labels, item headings (a leading number) and
+    case-number lines recur at page tops in some layouts and are never furniture.
+    """
+    if len(pages) < 3:
+        return set()
+    counts: dict[str, int] = {}
+    for page_lines in pages:
+        zone = _edge_zone([line for line in page_lines if line])
+        for shape in {_line_shape(line) for line in zone if len(line) <= 160}:
+            counts[shape] = counts.get(shape, 0) + 1
+    need = max(3, (len(pages) + 1) // 2)
+    return {shape for shape, count in counts.items()
+            if count >= need and _may_be_furniture(shape)}
+
+
+def _may_be_furniture(shape: str) -> bool:
+    """Whether a repeated line shape can be a running header: not a label, an item heading, a
+    case-number line or a sentence (one-item pages each end in the same "Godkendt.")."""
+    if len(shape) < 4 or shape[0] in "#§" or shape[-1] == "." or label_of(shape) is not None:
+        return False
+    if _HEADING_SHAPE.match(shape):
+        return False
+    return not refs_in_line(shape.replace("#", "1"))
 
 
 def _blank_page_furniture(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
@@ -215,7 +274,7 @@ def _page_edges(pages: list[list[str]]) -> set[str]:
         for line in set(nonempty[:1] + nonempty[-1:]):
             counts[line] = counts.get(line, 0) + 1
     return {line for line, count in counts.items()
-            if count >= 2 and len(line) >= 6 and label_of(line) is None}
+            if count >= 2 and len(line) >= 6 and line[-1] != "." and label_of(line) is None}
 
 
 # --------------------------------------------------------------------------------------------
@@ -922,7 +981,29 @@ def _kind(lines: list[str], header_end: int, items: list[Item]) -> str:
     head = [line for line in lines[:max(header_end, 1)] if line]
     if any(_MINUTES_WORD.search(line) for line in head):
         return MINUTES
-    return AGENDA if any(_AGENDA_WORD.search(line) for line in head) else MINUTES
+    if any(_AGENDA_WORD.search(line) for line in head):
+        return AGENDA
+    return AGENDA if _undecided_items(lines, items) else MINUTES
+
+
+_AGENDA_MIN_ITEMS = 3
+# A decision's usual first words: where one stands, some decision was recorded.
+_DECIDED = re.compile(r"(?i)^(?:godkendt|vedtaget|tiltrådt|anbefales|anbefalet|taget\s+til"
+                      r"\s+efterretning|udsat|oversendt|indstillingen\s+(?:blev\s+)?(?:godkendt"
+                      r"|tiltrådt|vedtaget))\b")
+
+
+def _undecided_items(lines: list[str], items: list[Item]) -> bool:
+    """An agenda that does not call itself one: several open items, each with its case laid out
+    (Indstilling, Sagsfremstilling, Beslutningstema) and followed by the next heading, and no
+    decision section or decision phrase anywhere. An excerpt that stops inside its first item,
+    or an item without sections, is no evidence: such a document stays minutes."""
+    open_items = [item for item in items if not item.closed]
+    if len(open_items) < _AGENDA_MIN_ITEMS:
+        return False
+    if not all(item.recommendation or item.resume or item.presentation for item in open_items):
+        return False
+    return not any(line[:1] in "GgVvTtAaUuOoIi" and _DECIDED.match(line) for line in lines)
 
 
 def parse_text(text: str, source: str = "<text>", municipality: str | None = None) -> Meeting:
@@ -980,7 +1061,8 @@ def _meeting(lines: list[str], header_end: int, items: list[Item],
         start_time=facts.time,
         place=facts.place,
         participants=facts.participants,
-        absent=facts.absent,
+        absent=facts.absent + [name for name in absent_in_decisions([i.decision for i in items])
+                               if name not in facts.absent],
         municipality=municipality_in(lines, header_end) or municipality or named_municipality,
         kind=_kind(lines, header_end, items),
         source=source,

@@ -37,20 +37,38 @@ def _item_lines(item: WrittenItem, style: str, rng: random.Random) -> list[str]:
     lines = [STYLES[style].format(n=item.number, title=item.title), "",
              f"Sagsnr.: {item.case_number}", ""]
     if item.closed:
-        return lines + ["Beslutning", "Fortroligt indhold om en person.", ""]
+        return lines + (["Beslutning", "Fortroligt indhold om en person.", ""]
+                        if item.decision else [])
     lines += ["Sagsfremstilling"]
     for p in range(rng.randint(2, 6)):
         lines += [f"Afsnit {p + 1} om {item.title.lower()} beskriver sagens baggrund og "
                   "forvaltningens vurdering af de økonomiske konsekvenser.", ""]
     lines += ["Forvaltningen foreslår:", "1. at planen godkendes", "2. at sagen sendes i høring",
-              "", "Indstilling", "Direktionen indstiller, at sagen godkendes.", "",
-              "Beslutning", item.decision, ""]
+              "", "Indstilling", "Direktionen indstiller, at sagen godkendes.", ""]
+    if item.decision:
+        lines += ["Beslutning", item.decision, ""]
     return lines
 
 
+def _varied_edges(n: int, pages: int) -> tuple[list[str], list[str]]:
+    """Header and footer lines that change from page to page but keep their shape."""
+    head = ["Eksempel Kommune · Teknik og Miljø",
+            f"Økonomiudvalget 12. marts 2024 – side {n} af {pages}"]
+    foot = [f"https://www.eksempel.dk/politik/referater/2024-03-12/side-{n}",
+            f"Udskrevet 13.03.2024 kl. 08:{n % 60:02d}"]
+    return head, foot
+
+
 def make_minutes(items: int = 40, style: str = "dot", seed: int = 1,
-                 lines_per_page: int = 45) -> tuple[str, list[WrittenItem]]:
-    """The text of one long meeting's minutes and the items written into it."""
+                 lines_per_page: int = 45,
+                 varied_edges: bool = False,
+                 agenda: bool = False) -> tuple[str, list[WrittenItem]]:
+    """The text of one long meeting's minutes and the items written into it.
+
+    ``varied_edges`` prints a logo line, a header with "side N af M", a URL footer and a print
+    time on every page instead of one fixed header and a "Side N af M" footer. ``agenda``
+    writes the meeting before it is held: no decisions, and no "Referat" above it.
+    """
     rng = random.Random(seed)
     written = []
     for k in range(items):
@@ -58,7 +76,7 @@ def make_minutes(items: int = 40, style: str = "dot", seed: int = 1,
         closed = k % 9 == 8
         title = f"{'Lukket: ' if closed else ''}{TOPICS[k % len(TOPICS)]} {2020 + k % 5}"
         written.append(WrittenItem(number, title, f"{20 + k % 5}-{10000 + k:06d}", closed,
-                                   f"Godkendt med {k} stemmer."))
+                                   "" if agenda else f"Godkendt med {k} stemmer."))
     body: list[str] = ["Indholdsfortegnelse", ""]
     for k, item in enumerate(written):
         body.append(f"{item.number}. {item.title} {'.' * 12} {3 + k // 3}")
@@ -67,8 +85,12 @@ def make_minutes(items: int = 40, style: str = "dot", seed: int = 1,
         body += _item_lines(item, style, rng)
     header = "Økonomiudvalget 12-03-2024"
     pages = [body[i:i + lines_per_page] for i in range(0, len(body), lines_per_page)]
-    out = ["Referat", "Økonomiudvalget", "Mødedato: 12. marts 2024 kl. 16:00",
+    out = ["Møde" if agenda else "Referat", "Økonomiudvalget", "Mødedato: 12. marts 2024 kl. 16:00",
            "Mødested: Rådhuset, mødelokale 1", "Eksempel Kommune", ""]
     for n, page in enumerate(pages, start=1):
-        out += [header, "", *page, "", f"Side {n} af {len(pages)}", "\f"]
+        if varied_edges:
+            head, foot = _varied_edges(n, len(pages))
+            out += [*head, "", *page, "", *foot, "\f"]
+        else:
+            out += [header, "", *page, "", f"Side {n} af {len(pages)}", "\f"]
     return "\n".join(out), written

@@ -98,6 +98,15 @@ def test_a_heading_with_a_sentence_in_it_does_not_lend_its_decision():
                               "Mogens Leo Hansen (Ø)"]
 
 
+def test_absentees_noted_inside_decisions_are_the_meetings_absentees():
+    """Slagelse prints "Fraværende: Anne Bjergvang (A)" under each decision, not in a header."""
+    meeting = page("022").meeting
+    assert meeting.absent == ["Anne Bjergvang (A)"]
+    assert all(i.decision.startswith("Fraværende: Anne Bjergvang (A)") for i in meeting.items)
+    # Faxe: "Fraværende: Michael Christensen (C) og Henrik Rützou Aakast (V) deltog ikke i …"
+    assert page("012").meeting.absent == ["Michael Christensen (C)", "Henrik Rützou Aakast (V)"]
+
+
 def test_meeting_facts_from_the_text():
     koege = page("003").meeting
     assert (koege.municipality, koege.date, koege.start_time, koege.place) == (
@@ -209,3 +218,28 @@ def test_two_undated_meetings_of_one_body_stay_apart():
         "Udvalget for Erhverv og Kultur", None)
     assert first.meeting_id != second.meeting_id
     assert first.meeting_id == page("019").meeting.meeting_id  # the same file: the same meeting
+
+
+@pytest.mark.parametrize("prefix, body", [
+    ("023", "§ 17 stk. 4 udvalg - Busborgergruppen"),  # "Møde i X d. 12. november 2015"
+    ("027", "Thisted Byråd"),  # "THISTED BYRÅD …" in capitals, spelled as usual
+    ("029", "Bestyrelsen"),  # "Bestyrelsesmøde 29. januar 2016"
+])
+def test_the_body_is_read_as_the_page_prints_it(prefix, body):
+    assert page(prefix).meeting.body == body
+
+
+@pytest.mark.parametrize("line, body", [
+    ("Referat af møde i Økonomiudvalget den 3. marts 2020", "Økonomiudvalget"),
+    ("REFERAT fra møde i THISTED BYRÅD kl i byrådssalen", "Thisted Byråd"),
+    ("TEKNIK- OG MILJØUDVALGET 12. MARTS 2024", "Teknik- og Miljøudvalget"),
+    ("HVIDOVRE KOMMUNALBESTYRELSE", "Hvidovre Kommunalbestyrelse"),
+    ("Byrådsmøde den 3. maj 2021", "Byrådet"),
+    ("Dagsorden for Børne- og Skoleudvalget", "Børne- og Skoleudvalget"),
+    ("Beslutningsprotokol Økonomiudvalget 3. maj 2021", "Økonomiudvalget"),
+    ("Mødet blev hævet kl. 17.30", None),
+])
+def test_body_forms_of_a_header_line(line, body):
+    from store.meeting_facts import body_from_line
+
+    assert body_from_line(line) == body
