@@ -52,10 +52,10 @@ _PREFIXED = re.compile(
     r"(\d{2,4}/\d{2,7}|\d{4,8}[A-Za-z]?)\b(?![-/.]\d)"
 )
 # Looser forms that only a question contains: spaces instead of dashes, no separators at all,
-# or the serial part alone.
+# or the serial part alone (``2015-47221`` of a Sagsnr., ``3584-18`` of a KLE case number).
 _LOOSE = re.compile(
-    r"(?<![\w./-])(?:\d{3}\s\d{4}\s\d{1,6}|\d{2}\s\d{6}[A-Za-z]?|\d{4}-\d{3,6}|\d{4,12}[A-Za-z]?)"
-    r"(?![\w./-])"
+    r"(?<![\w./-])(?:\d{3}\s\d{4}\s\d{1,6}|\d{2}\s\d{6}[A-Za-z]?|\d{4}-\d{3,6}|\d{3,6}-\d{2}"
+    r"|\d{4,12}[A-Za-z]?)(?![\w./-])"
 )
 
 

@@ -183,6 +183,10 @@ class _Index:
         self.case_exact: dict[str, list[int]] = {}
         self.case_partial: dict[str, list[int]] = {}
         for doc, r in enumerate(records):
+            if r.document_number:
+                # Staff quote the document they hold ("dok.nr. 330-2018-104357") to find the case
+                # it belongs to: a document number leads to its item like a case number does.
+                self.case_partial.setdefault(case_key(r.document_number), []).append(doc)
             if not r.case_number:
                 continue
             full, partial = index_keys(r.case_number)
