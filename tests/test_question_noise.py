@@ -18,7 +18,10 @@ from store.question import clean_question, is_help
 from store.search import Searcher
 
 ROOT = Path(__file__).resolve().parent
-DEVQ = ROOT / "fixtures" / "devq"
+# The 30 real dev pages (tests/fixtures/dev, each with its source line) and their 121 questions.
+DEV_PAGES = ROOT / "fixtures" / "dev"
+DEV_QUESTIONS = ROOT / "fixtures" / "dev_questions.jsonl"
+SAMPLE_QUESTIONS = ROOT.parent / "examples" / "questions.jsonl"
 SAMPLES = ROOT.parent / "examples" / "minutes"
 
 NOISE = [
@@ -47,7 +50,7 @@ def _first(searcher: Searcher, question: str) -> tuple[str | None, str] | None:
 @pytest.fixture(scope="module")
 def dev_searcher(tmp_path_factory: pytest.TempPathFactory) -> Searcher:
     folder = tmp_path_factory.mktemp("devq")
-    for f in sorted((DEVQ / "real").glob("*.txt")):
+    for f in sorted(DEV_PAGES.glob("*.txt")):
         text = f.read_text(encoding="utf-8")
         if text.startswith("# source:"):
             text = text.split("\n", 1)[1].lstrip("\n")
@@ -71,12 +74,12 @@ def _assert_same(searcher: Searcher, question: str) -> None:
         assert _first(searcher, noisy) == want, noisy
 
 
-@pytest.mark.parametrize("q", _load(DEVQ / "questions.jsonl"), ids=lambda q: q["id"])
+@pytest.mark.parametrize("q", _load(DEV_QUESTIONS), ids=lambda q: q["id"])
 def test_dev_question_survives_noise(dev_searcher: Searcher, q: dict) -> None:
     _assert_same(dev_searcher, q["question"])
 
 
-@pytest.mark.parametrize("q", _load(DEVQ / "sample_questions.jsonl"), ids=lambda q: q["id"])
+@pytest.mark.parametrize("q", _load(SAMPLE_QUESTIONS), ids=lambda q: q["id"])
 def test_sample_question_survives_noise(sample_searcher: Searcher, q: dict) -> None:
     _assert_same(sample_searcher, q["question"])
 

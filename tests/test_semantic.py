@@ -17,12 +17,11 @@ from store import semantic
 from store.db import Store
 from store.ingest import ingest_paths
 from store.search import Searcher
+from tests.helpers import QS
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT.parent / "examples" / "minutes"
-SAMPLE_QS = [json.loads(line) for line in
-             (ROOT / "fixtures" / "devq" / "sample_questions.jsonl").read_text("utf-8").splitlines()
-             if line.strip()]
+SAMPLE_QS = QS  # the questions about the two samples, with what each must find
 WOUND = "What was decided about the scheme for wound dressings and plasters at VSBV?"
 
 
