@@ -35,6 +35,7 @@ VARIABLES: dict[str, str] = {
     "MINUTES_FEED_ALLOW_HOSTS": "", "MINUTES_MAX_SIZE_MB": "5",
     "NOTIFY_CHANNEL": "", "NOTIFY_DIGEST": "off",
     "REFERAT_SEMANTIC": "on", "REFERAT_SEMANTIC_THREADS": "1",
+    "REFERAT_SEMANTIC_INGEST_SECONDS": "300",
     "TEAMS_APP_ID": "", "TEAMS_APP_PASSWORD": "", "TEAMS_TENANT_ID": "",
     "TEAMS_OPENID_METADATA_URL": TEAMS_OPENID_METADATA_URL, "TEAMS_LOGIN_URL": TEAMS_LOGIN_URL,
     "TEAMS_HOST": "127.0.0.1", "TEAMS_NOTIFY_CHANNEL": "", "TEAMS_SERVICE_URL": TEAMS_SERVICE_URL,
@@ -114,6 +115,7 @@ class Settings:
     # load_settings fills from .env, so the store needs no settings object).
     semantic: bool = True
     semantic_threads: int = 1
+    semantic_ingest_seconds: int = 300
     teams_app_id: str = ""
     teams_app_password: str = field(default="", repr=False)
     teams_tenant_id: str = ""
@@ -177,6 +179,7 @@ class Settings:
             semantic=env.get("REFERAT_SEMANTIC", "on").strip().lower() not in {"off", "0",
                                                                                 "false", "no"},
             semantic_threads=_int(env, "REFERAT_SEMANTIC_THREADS", 1),
+            semantic_ingest_seconds=_int(env, "REFERAT_SEMANTIC_INGEST_SECONDS", 300),
             **_teams_settings(env),
         )
 

@@ -246,11 +246,13 @@ Progress = Callable[[int, int, float], None]
 
 
 def backfill(records: Sequence[ItemRecord], vectors: VectorStore,
-             progress: Progress | None = None, stop: threading.Event | None = None) -> int:
+             progress: Progress | None = None, stop: threading.Event | None = None,
+             deadline: float | None = None) -> int:
     """Embed every item lacking a vector; returns how many were embedded.
 
     ``progress(done, total, items_per_second)`` is called after every batch. Vectors are saved
-    every few seconds and at the end, so an interrupted backfill keeps what it did.
+    every few seconds and at the end, so an interrupted backfill keeps what it did. Past
+    ``deadline`` (a ``time.monotonic()`` value) it stops after the batch it is on.
     """
     todo: dict[str, str] = {}
     for r in records:
@@ -277,6 +279,8 @@ def backfill(records: Sequence[ItemRecord], vectors: VectorStore,
         if now - last_save >= SAVE_EVERY_S:
             vectors.save()
             last_save = now
+        if deadline is not None and now > deadline:
+            break
     vectors.save()
     return done
 
@@ -325,24 +329,30 @@ class Backfill:
                 return
 
 
-def embed_store(store: Any, report: Callable[[str], None] | None = None) -> int:
-    """Embed every item of ``store`` lacking a vector now (after an ingest), reporting progress.
+def embed_store(store: Any, report: Callable[[str], None] | None = None,
+                budget_s: float | None = None) -> int:
+    """Embed the items of ``store`` lacking a vector now (after an ingest), reporting progress.
 
     Returns how many items were embedded; 0 without a model. Interrupting keeps what was saved.
+    A whole archive takes hours on one core, so ``budget_s`` bounds the time spent here (0: none
+    at all); the running bot's background backfill embeds the rest.
     """
-    if model() is None:
+    if model() is None or budget_s == 0:
         return 0
+    deadline = time.monotonic() + budget_s if budget_s else None
     vectors = vectors_for(store)
     last = [0.0]
+    todo = [0]
 
     def progress(done: int, total: int, rate: float) -> None:
         now = time.monotonic()
+        todo[0] = total
         if report and (done == total or now - last[0] >= 5.0):
             last[0] = now
             report(f"semantic: {done}/{total} items embedded ({rate:.1f} items/s)")
 
     try:
-        return backfill(store.items(), vectors, progress)
+        done = backfill(store.items(), vectors, progress, deadline=deadline)
     except KeyboardInterrupt:
         # Ctrl-C on a long embedding keeps what was done; the running bot embeds the rest.
         vectors.save()
@@ -350,3 +360,8 @@ def embed_store(store: Any, report: Callable[[str], None] | None = None) -> int:
             report("semantic: interrupted; the rest is embedded by the running bot, and until "
                    "then those items are found by their words")
         return 0
+    if report and done < todo[0]:
+        report(f"semantic: {todo[0] - done} items left after {budget_s:g} s "
+               "(REFERAT_SEMANTIC_INGEST_SECONDS); the running bot embeds them, and until then "
+               "they are found by their words")
+    return done

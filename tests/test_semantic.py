@@ -58,6 +58,20 @@ def test_ingest_writes_vectors_once_per_item(tmp_path: Path, semantic_on: None) 
     assert semantic.embed_store(Store(db)) == 0
 
 
+def test_ingest_embeds_only_within_its_time_budget(tmp_path: Path, semantic_on: None,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A whole archive would take hours: past the budget, ingest leaves the rest to the bot."""
+    db = tmp_path / "referat.json"
+    monkeypatch.setenv("REFERAT_SEMANTIC_INGEST_SECONDS", "0")
+    assert "semantic: " not in _ingest(db)
+    assert not (tmp_path / "referat.json.vectors.json").exists()
+    lines: list[str] = []
+    done = semantic.embed_store(Store(db), lines.append, budget_s=1e-9)  # one batch, then stop
+    assert done == semantic.BATCH
+    assert f"{17 - semantic.BATCH} items left" in lines[-1]
+    assert "REFERAT_SEMANTIC_INGEST_SECONDS" in lines[-1]
+
+
 def test_meaning_finds_what_words_miss(tmp_path: Path, semantic_on: None,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "referat.json"
