@@ -260,3 +260,35 @@ def test_action_execute_confirms_to_the_clicking_user_only(stub: TeamsStub, bot:
     [record] = [r for r in teams_ctx.store.items_for_meeting(meeting_id)
                 if r.item_number == int(number)]
     assert opened.body["replyToId"] and record.title in opened.text
+
+
+def test_a_retried_button_click_is_processed_once(stub: TeamsStub, bot: str,
+                                                  teams_ctx: BotContext) -> None:
+    post_activity(bot, channel_message(stub, PLASTER, mention=True), stub.sign())
+    [answer] = stub.wait_for(1)
+    actions = answer.body["attachments"][0]["content"]["actions"]
+    by_title = {a["title"]: a for a in actions}
+
+    def invoke(action: dict) -> dict:
+        activity = channel_message(stub, "")
+        activity.update(type="invoke", name="adaptiveCard/action",
+                        value={"action": {"type": "Action.Execute", "verb": action["verb"],
+                                          "data": action["data"]}})
+        return activity
+
+    follow_click, vote_click = invoke(by_title["Følg sagen"]), invoke(by_title["👍"])
+    bodies = []
+    for activity in (follow_click, follow_click, vote_click, vote_click):
+        status, body = post_activity(bot, activity, stub.sign())
+        assert status == 200
+        bodies.append(body)
+    assert bodies[0] == bodies[1] and "Du følger nu sag 18-034639K" in bodies[0]["value"]
+    assert "følger allerede" not in bodies[1]["value"]  # the retry was not run a second time
+    assert bodies[2] == bodies[3] == {"statusCode": 200, "value": "Tak for din feedback.",
+                                      "type": "application/vnd.microsoft.activity.message"}
+    teams_ctx.store.refresh()
+    assert len(teams_ctx.store.state_all("feedback")) == 1
+    from bot.follow import user_follows
+
+    assert [f.query for f in user_follows(teams_ctx.store, "teams:29:alice")] == ["18-034639K"]
+    assert stub.wait_for(2, timeout=0.5) == [answer]  # confirmations went to the clicker only

@@ -4,6 +4,7 @@ scopes and the resource-specific permission that inline case numbers need."""
 from __future__ import annotations
 
 import json
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -25,7 +26,8 @@ def test_package_holds_the_filled_manifest_and_icons(tmp_path: Path, capsys) -> 
                  "--out", str(out)]) == 0
     assert "wrote" in capsys.readouterr().out
     with zipfile.ZipFile(out) as archive:
-        assert sorted(archive.namelist()) == ["color.png", "manifest.json", "outline.png"]
+        assert sorted(archive.namelist()) == ["color.png", "da.json", "manifest.json",
+                                              "outline.png"]
         manifest = json.loads(archive.read("manifest.json"))
         assert _png_size(archive.read("color.png")) == (192, 192)
         assert _png_size(archive.read("outline.png")) == (32, 32)
@@ -53,3 +55,35 @@ def test_package_refuses_a_bad_app_id_or_host(tmp_path: Path, capsys, app_id: st
     assert main(["teams-package", "--host", host, "--app-id", app_id, "--out", str(out)]) == 2
     assert capsys.readouterr().err.startswith("referat: ")
     assert not out.exists()
+
+
+def _at(manifest: dict, key: str):
+    """The manifest value a localisation key names ("composeExtensions[0].commands[0].title")."""
+    node = manifest
+    for name, index in re.findall(r"([A-Za-z]+)(?:\[(\d+)\])?", key):
+        node = node[name]
+        if index:
+            node = node[int(index)]
+    return node
+
+
+def test_package_holds_a_danish_translation_whose_keys_match_the_manifest(
+        tmp_path: Path) -> None:
+    out = tmp_path / "referat.zip"
+    assert main(["teams-package", "--host", "referat.kommune.dk", "--app-id", APP_ID,
+                 "--out", str(out)]) == 0
+    with zipfile.ZipFile(out) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        danish = json.loads(archive.read("da.json"))
+    info = manifest["localizationInfo"]
+    assert info["defaultLanguageTag"] == "en"
+    assert info["additionalLanguages"] == [{"languageTag": "da", "file": "da.json"}]
+    keys = [key for key in danish if key != "$schema"]
+    assert {"name.short", "name.full", "description.short", "description.full"} <= set(keys)
+    for key in keys:
+        assert isinstance(_at(manifest, key), str), key  # every key names a string there
+        assert danish[key].strip(), key
+    assert danish["composeExtensions[0].commands[0].title"] == "Slå op i referaterne"
+    assert _at(manifest, "composeExtensions[0].commands[0].title") == "Look up in minutes"
+    assert len(danish["name.short"]) <= 30 and len(danish["description.short"]) <= 80
+    assert len(danish["composeExtensions[0].commands[0].title"]) <= 32

@@ -78,6 +78,16 @@ def _submit(title: str, data: dict[str, Any]) -> dict[str, Any]:
             "data": data, "fallback": {"type": "Action.Submit", "title": title, "data": data}}
 
 
+def follow_action(lang: str, case_number: str) -> dict[str, Any]:
+    """The "follow this case" button of one item."""
+    return _submit(word(lang, "follow"), {"referat": FOLLOW, "value": case_number})
+
+
+def action_set(*actions: dict[str, Any]) -> dict[str, Any]:
+    """Buttons inside a card's body, under the element they belong to."""
+    return {"type": "ActionSet", "actions": list(actions)}
+
+
 def answer_actions(card: AnswerCard) -> list[dict[str, Any]]:
     """Other matches (each opens that item), 👍/👎 (kept with the question), follow the case."""
     question = card.question[:VALUE_LIMIT]
@@ -116,8 +126,7 @@ def item_adaptive_card(record: ItemRecord, lang: str = "da", compact: bool = Fal
                        follow: bool = True) -> dict[str, Any]:
     """One item's card (``compact``: a case number written in a channel)."""
     card = item_card(record, lang, "compact" if compact else "full")
-    actions = [_submit(word(lang, "follow"), {"referat": FOLLOW, "value": card.case_number})] \
-        if follow and card.case_number else []
+    actions = [follow_action(lang, card.case_number)] if follow and card.case_number else []
     return adaptive_card(item_elements(card), actions)
 
 

@@ -4,6 +4,8 @@ chats, as proactive Bot Connector messages with Adaptive Cards.
 The notifier (:mod:`bot.notify`) decides what to post and keeps the exactly-once records; the
 posts are worded once (:mod:`bot.announce`, in plain markup) and laid out here.
 
+* Every open agenda item with a case number gets a "Følg sagen" button under it, as on Slack;
+  closed items get none.
 * The channel is ``TEAMS_NOTIFY_CHANNEL`` (a channel's conversation id); a post there starts a
   new conversation in the channel.
 * A follower (``teams:<user id>``) is reached in their personal chat with the bot, remembered
@@ -45,7 +47,12 @@ def _elements(part: Part) -> list[dict[str, Any]]:
         return [{"type": "Container", "separator": True, "items": []}]
     if part.kind == "card" and part.record is not None:
         return cards.item_elements(item_card(part.record, LANG, "full"))
-    return [cards.rich(cards.run(line or " ")) for line in part.text.splitlines()]
+    elements = [cards.rich(cards.run(line or " ")) for line in part.text.splitlines()]
+    record = part.record
+    if part.kind == "item" and record is not None and record.case_number and not record.closed:
+        # As on Slack: an open item with a case number can be followed from the announcement.
+        elements.append(cards.action_set(cards.follow_action(LANG, record.case_number)))
+    return elements
 
 
 def _chunks(post: Post) -> list[list[Part]]:

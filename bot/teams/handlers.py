@@ -14,7 +14,8 @@
 
 Every answer is the shared answer model (:mod:`store.answer`) rendered by :mod:`bot.teams.cards`
 with the plain-text rendering as the message text. Retried deliveries (same activity id) are
-answered once.
+answered once; a retried button click (``adaptiveCard/action``) stores nothing again and gets
+the first delivery's confirmation.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from __future__ import annotations
 import html
 import logging
 import re
+import threading
 import time
+from collections import OrderedDict
 from typing import Any
 
 from store.answer import answer_card, item_by_key, render_text, word
@@ -46,6 +49,7 @@ SUBMIT_ACTION = "composeExtension/submitAction"
 CARD_ACTION = "adaptiveCard/action"
 USERS_TABLE = "teams_users"  # user -> where to reach them (service url, personal chat)
 SERVICE_KEY = "#service_url"  # in USERS_TABLE: the Bot Connector address Teams last used
+MAX_REMEMBERED_RESPONSES = 1000  # click answers kept for retries (each a few bytes)
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -87,6 +91,8 @@ class TeamsBot:
         self.connector = connector
         self.seen = RecentKeys(ttl=3600.0)
         self.inline_seen = RecentKeys(ttl=7 * 24 * 3600.0)
+        self._responses: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._responses_lock = threading.Lock()
 
     # -- entry ---------------------------------------------------------------------------
 
@@ -94,18 +100,35 @@ class TeamsBot:
         """Act on one activity; returns the body of an invoke's response (None otherwise)."""
         started = time.monotonic()
         kind = str(activity.get("type") or "")
-        if kind == "invoke":
-            return self._invoke(activity, started)
+        if kind == "invoke" and activity.get("name") != CARD_ACTION:
+            return self._invoke(activity, started)  # read-only: a retry may simply run again
         key = f"{(activity.get('conversation') or {}).get('id')}|{activity.get('id')}"
         if activity.get("id") and self.seen.seen_before(key):
             log.info("teams duplicate activity acknowledged, not processed")
-            return None
+            return self._replayed(key) if kind == "invoke" else None
+        if kind == "invoke":  # a button click: it stores feedback or a follow, so only once
+            return self._remember_response(key, self._execute(activity))
         self._remember_service(str(activity.get("serviceUrl") or ""))
         if kind == "message":
             self._message(activity, started)
         elif kind == "conversationUpdate":
             self._welcome(activity)
         return None
+
+    def _remember_response(self, key: str, response: dict[str, Any]) -> dict[str, Any]:
+        """Keep a click's answer so that a retry of it gets the same confirmation."""
+        with self._responses_lock:
+            self._responses[key] = response
+            while len(self._responses) > MAX_REMEMBERED_RESPONSES:
+                self._responses.popitem(last=False)
+        return response
+
+    def _replayed(self, key: str) -> dict[str, Any]:
+        """A retried click's answer: the first delivery's, or a plain thank-you while the first
+        is still being handled."""
+        with self._responses_lock:
+            kept = self._responses.get(key)
+        return kept or _invoke_message(word("da", "thanks"))
 
     def _message(self, activity: dict[str, Any], started: float) -> None:
         if (activity.get("from") or {}).get("id") == (activity.get("recipient") or {}).get("id"):
@@ -229,15 +252,12 @@ class TeamsBot:
         invoke's answer, which Teams shows to the clicking user only."""
         data = ((activity.get("value") or {}).get("action") or {}).get("data") or {}
         text = self._card_action(activity, data) if isinstance(data, dict) else ""
-        return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
-                "value": text or word("da", "thanks")}
+        return _invoke_message(text or word("da", "thanks"))
 
     # -- the message action ------------------------------------------------------------------
 
     def _invoke(self, activity: dict[str, Any], started: float) -> dict[str, Any]:
         name = activity.get("name")
-        if name == CARD_ACTION:
-            return self._execute(activity)
         if name not in (FETCH_TASK, SUBMIT_ACTION):
             return {}
         payload = ((activity.get("value") or {}).get("messagePayload") or {})
@@ -284,6 +304,12 @@ class TeamsBot:
         merged = {**old, **{k: v for k, v in entry.items() if v}}
         if merged != old:
             self.ctx.store.state_put(USERS_TABLE, key, merged)
+
+
+def _invoke_message(text: str) -> dict[str, Any]:
+    """An ``adaptiveCard/action`` response that shows ``text`` to the clicking user."""
+    return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+            "value": text}
 
 
 def _log(surface: str, started: float, results: int) -> None:

@@ -3,6 +3,9 @@ Microsoft 365 administrator uploads as a custom app.
 
 The manifest in ``teams/manifest.json`` holds two placeholders, filled in here: the bot's
 Microsoft App ID (``TEAMS_APP_ID``) and the public host name that serves ``/api/messages``.
+Its strings are English; the translations its ``localizationInfo`` names (Danish in
+``teams/da.json``) go into the zip beside it, and Teams shows them to users whose client speaks
+that language.
 """
 
 from __future__ import annotations
@@ -32,15 +35,26 @@ def manifest(app_id: str, host: str, source: Path = TEAMS_DIR) -> dict:
     return json.loads(text.replace("{{TEAMS_APP_ID}}", app_id).replace("{{HOST}}", host))
 
 
+def language_files(data: dict) -> list[str]:
+    """The translation files the manifest names (``localizationInfo.additionalLanguages``)."""
+    languages = (data.get("localizationInfo") or {}).get("additionalLanguages") or []
+    return [str(language["file"]) for language in languages]
+
+
 def build_package(app_id: str, host: str, out: Path, source: Path = TEAMS_DIR) -> Path:
     """Write the zip (manifest and icons at its root, as Teams expects) to ``out``."""
     missing = [name for name in FILES if not (source / name).is_file()]
     if missing:
         raise ConfigError(f"{source} lacks {', '.join(missing)} (run from a source checkout)")
-    data = json.dumps(manifest(app_id, host, source), ensure_ascii=False, indent=2)
+    filled = manifest(app_id, host, source)
+    translations = language_files(filled)
+    missing = [name for name in translations if not (source / name).is_file()]
+    if missing:
+        raise ConfigError(f"{source} lacks the translation {', '.join(missing)}")
+    data = json.dumps(filled, ensure_ascii=False, indent=2)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("manifest.json", data)
-        for name in FILES[1:]:
+        for name in (*FILES[1:], *translations):
             archive.write(source / name, name)
     return out
