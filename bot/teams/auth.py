@@ -67,7 +67,9 @@ class KeySet:
                 raise AuthError("the OpenID metadata names no jwks_uri or issuer")
             keys = request_json("GET", jwks_uri).get("keys") or []
         except (HttpError, AttributeError) as exc:
-            raise AuthError(f"could not read the signing keys: {exc}") from None
+            raise AuthError(f"could not read Teams' signing keys from {self.metadata_url} ({exc}): "
+                            "Microsoft unreachable? Check TEAMS_OPENID_METADATA_URL, and "
+                            "HTTPS_PROXY if the network needs a proxy") from None
         with self._lock:
             self.issuer = issuer
             self._keys = {str(k.get("kid")): k for k in keys if isinstance(k, dict)}
