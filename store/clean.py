@@ -175,6 +175,12 @@ def strip_running_lines(pages: list[list[_Line | None]]) -> list[list[_Line | No
     decision, "Fraværende: …" closing the last item of two pages), and page one's own title just
     below an identical running header. Stripping goes inward from each edge and stops at the
     first line that is neither running nor a page number.
+
+    A header or footer of several lines is printed whole on the pages that carry it, so a line
+    inside it recurs on as many pages as the line outside it (one fewer allowed: page one may
+    differ). A line on fewer is content that happens to open or close a few pages at the same
+    height: "Indstilling" or "Sagsnr.: 16-259242" (digits aside) atop two pages of four, where
+    the header above it stands on all four.
     """
     def band(lines: list[_Line | None], top: bool) -> list[int]:
         idx = [i for i, line in enumerate(lines) if line is not None]
@@ -200,6 +206,7 @@ def strip_running_lines(pages: list[list[_Line | None]]) -> list[list[_Line | No
         lines = list(lines)
         title = _title_under_header(lines)
         for top in (True, False):
+            floor = 0  # pages the running line outside this one was found on
             for i, where in places(lines, top):
                 line = lines[i]
                 assert line is not None
@@ -207,7 +214,10 @@ def strip_running_lines(pages: list[list[_Line | None]]) -> list[list[_Line | No
                     continue  # the page header above a copy of its own first cell
                 if top and number == 0 and title is not None and i == title[1]:
                     break  # the document's own title, printed again in every page header
-                if where in running or is_page_number(line.text):
+                if where in running and counts[where] >= floor - 1:
+                    lines[i] = None
+                    floor = counts[where]
+                elif is_page_number(line.text):
                     lines[i] = None
                 else:
                     break
@@ -290,6 +300,10 @@ def _wrapped(prev: _Line, nxt: _Line, width: float) -> bool:
     if "\t" in prev.text or "\t" in nxt.text or _LIST_ITEM.match(nxt.text):
         return False
     if prev.ends_soft:
+        return True
+    if prev.text.endswith(_OPEN_ENDS) and nxt.text[:1].islower():
+        # A lower-case word after a spaced dash or a conjunction goes on with the line, even
+        # one that names a section when capitalised on its own ("… skoler -" / "høringssvar").
         return True
     if _starts_line(prev, nxt):
         return False
