@@ -371,14 +371,18 @@ def rebuild_paragraphs(pages: list[str]) -> str:
 
     paragraphs: list[list[str]] = []  # each a list of visual lines, wrapped lines already joined
     last: _Line | None = None
-    for lines in cleaned:
-        for i, block in enumerate(_blocks(lines)):
+    paged = [_blocks(lines) for lines in cleaned]
+    tight = _labels_set_tight(paged)
+    for blocks in paged:
+        for i, block in enumerate(blocks):
             first = block[0]
             if i == 0 and last is not None and _continues_across_page(last, block, width):
                 paragraphs[-1][-1] = _join(paragraphs[-1][-1], first.text)
             elif i == 0 and paragraphs and _LIST_ITEM.match(paragraphs[-1][-1]) \
                     and _LIST_ITEM.match(first.text):
                 paragraphs[-1].append(first.text)  # a list that runs on to the next page
+            elif i == 0 and tight and last is not None and _alone_label(last.text):
+                paragraphs[-1].append(first.text)  # a label at the foot, its text overleaf
             else:
                 paragraphs.append([first.text])
             prev = first
@@ -390,6 +394,32 @@ def rebuild_paragraphs(pages: list[str]) -> str:
                 prev = line
             last = prev
     return "\n\n".join("\n".join(lines) for lines in paragraphs)
+
+
+def _alone_label(text: str) -> bool:
+    """A label line with nothing after it ("Resumé", "Beslutning i Byrådet den …:")."""
+    label = _label(text)
+    return label is not None and not label[1]
+
+
+def _labels_set_tight(pages: list[list[list[_Line]]]) -> bool:
+    """Does this document print a section's text on the line right under its label?
+
+    A page break leaves no trace of whether a blank line followed a label that ends a page, so
+    the document's own habit decides: labels followed by their text in the same block (EG's
+    "Resumé" / "Sagen vedrører …") against labels that end a block inside a page.
+    """
+    tight = loose = 0
+    for blocks in pages:
+        for b, block in enumerate(blocks):
+            for j, line in enumerate(block):
+                if not _alone_label(line.text):
+                    continue
+                if j < len(block) - 1:
+                    tight += 1
+                elif b < len(blocks) - 1:
+                    loose += 1
+    return tight > loose
 
 
 def _continues_across_page(prev: _Line, block: list[_Line], width: float) -> bool:

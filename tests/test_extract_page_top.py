@@ -77,3 +77,19 @@ def test_a_heading_wrapped_before_a_section_word_stays_whole(tmp_path: Path) -> 
     docmaker.make_pdf(text, pdf)
     assert parse_text(text).items[0].title == title
     assert load_meeting(pdf).items[0].title == title
+
+
+def test_a_label_at_the_foot_of_a_page_keeps_its_text_under_it(tmp_path: Path) -> None:
+    """In a document that prints each section's text right under its label, a label that ends
+    a page is followed by the first line of the next page, not by a paragraph gap."""
+    item_one, _ = _item(1, "arbejdsmiljø", "16-259242", split="recommendation")
+    page_one = "\n".join(["Referat af møde i Teknik- og Miljøudvalget", "", item_one,
+                          "Indstilling"])
+    page_two = "\n".join(["Direktøren indstiller, at sagen godkendes.", "",
+                          "Beslutning i Teknik- og Miljøudvalget den 27. december 2016:",
+                          "Godkendt.", ""])
+    pdf = tmp_path / "minutes.pdf"
+    assert docmaker.make_pdf(page_one + "\n\f" + page_two, pdf) == 2
+    text = load_meeting(pdf).items[0].text
+    assert "Indstilling\nDirektøren indstiller" in text
+    assert "Resumé\nSagen vedrører arbejdsmiljø" in text
