@@ -175,6 +175,12 @@ def strip_running_lines(pages: list[list[_Line | None]]) -> list[list[_Line | No
     decision, "Fraværende: …" closing the last item of two pages), and page one's own title just
     below an identical running header. Stripping goes inward from each edge and stops at the
     first line that is neither running nor a page number.
+
+    A header or footer of several lines is printed whole on the pages that carry it, so a line
+    inside it recurs on as many pages as the line outside it (one fewer allowed: page one may
+    differ). A line on fewer is content that happens to open or close a few pages at the same
+    height: "Indstilling" or "Sagsnr.: 16-259242" (digits aside) atop two pages of four, where
+    the header above it stands on all four.
     """
     def band(lines: list[_Line | None], top: bool) -> list[int]:
         idx = [i for i, line in enumerate(lines) if line is not None]
@@ -200,6 +206,7 @@ def strip_running_lines(pages: list[list[_Line | None]]) -> list[list[_Line | No
         lines = list(lines)
         title = _title_under_header(lines)
         for top in (True, False):
+            floor = 0  # pages the running line outside this one was found on
             for i, where in places(lines, top):
                 line = lines[i]
                 assert line is not None
@@ -207,7 +214,10 @@ def strip_running_lines(pages: list[list[_Line | None]]) -> list[list[_Line | No
                     continue  # the page header above a copy of its own first cell
                 if top and number == 0 and title is not None and i == title[1]:
                     break  # the document's own title, printed again in every page header
-                if where in running or is_page_number(line.text):
+                if where in running and counts[where] >= floor - 1:
+                    lines[i] = None
+                    floor = counts[where]
+                elif is_page_number(line.text):
                     lines[i] = None
                 else:
                     break
@@ -291,6 +301,10 @@ def _wrapped(prev: _Line, nxt: _Line, width: float) -> bool:
         return False
     if prev.ends_soft:
         return True
+    if prev.text.endswith(_OPEN_ENDS) and nxt.text[:1].islower():
+        # A lower-case word after a spaced dash or a conjunction goes on with the line, even
+        # one that names a section when capitalised on its own ("… skoler -" / "høringssvar").
+        return True
     if _starts_line(prev, nxt):
         return False
     if prev.text.endswith(_OPEN_ENDS):
@@ -357,14 +371,18 @@ def rebuild_paragraphs(pages: list[str]) -> str:
 
     paragraphs: list[list[str]] = []  # each a list of visual lines, wrapped lines already joined
     last: _Line | None = None
-    for lines in cleaned:
-        for i, block in enumerate(_blocks(lines)):
+    paged = [_blocks(lines) for lines in cleaned]
+    tight = _labels_set_tight(paged)
+    for blocks in paged:
+        for i, block in enumerate(blocks):
             first = block[0]
             if i == 0 and last is not None and _continues_across_page(last, block, width):
                 paragraphs[-1][-1] = _join(paragraphs[-1][-1], first.text)
             elif i == 0 and paragraphs and _LIST_ITEM.match(paragraphs[-1][-1]) \
                     and _LIST_ITEM.match(first.text):
                 paragraphs[-1].append(first.text)  # a list that runs on to the next page
+            elif i == 0 and tight and last is not None and _alone_label(last.text):
+                paragraphs[-1].append(first.text)  # a label at the foot, its text overleaf
             else:
                 paragraphs.append([first.text])
             prev = first
@@ -376,6 +394,32 @@ def rebuild_paragraphs(pages: list[str]) -> str:
                 prev = line
             last = prev
     return "\n\n".join("\n".join(lines) for lines in paragraphs)
+
+
+def _alone_label(text: str) -> bool:
+    """A label line with nothing after it ("Resumé", "Beslutning i Byrådet den …:")."""
+    label = _label(text)
+    return label is not None and not label[1]
+
+
+def _labels_set_tight(pages: list[list[list[_Line]]]) -> bool:
+    """Does this document print a section's text on the line right under its label?
+
+    A page break leaves no trace of whether a blank line followed a label that ends a page, so
+    the document's own habit decides: labels followed by their text in the same block (EG's
+    "Resumé" / "Sagen vedrører …") against labels that end a block inside a page.
+    """
+    tight = loose = 0
+    for blocks in pages:
+        for b, block in enumerate(blocks):
+            for j, line in enumerate(block):
+                if not _alone_label(line.text):
+                    continue
+                if j < len(block) - 1:
+                    tight += 1
+                elif b < len(blocks) - 1:
+                    loose += 1
+    return tight > loose
 
 
 def _continues_across_page(prev: _Line, block: list[_Line], width: float) -> bool:
