@@ -62,6 +62,15 @@ def channel_message(stub: TeamsStub, text: str, thread: str = "1700000000001",
     return activity
 
 
+def card_click(stub: TeamsStub, action: dict[str, Any]) -> dict[str, Any]:
+    """The invoke Teams sends when a user clicks an ``Action.Execute`` button of a card."""
+    activity = channel_message(stub, "")
+    activity.update(type="invoke", name="adaptiveCard/action",
+                    value={"action": {"type": "Action.Execute", "verb": action["verb"],
+                                      "data": action["data"]}})
+    return activity
+
+
 def personal_message(stub: TeamsStub, text: str, **extra: Any) -> dict[str, Any]:
     return _activity(stub, text, {"conversationType": "personal", "id": "a:alice-chat"}, **extra)
 

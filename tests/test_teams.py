@@ -15,6 +15,7 @@ import pytest
 
 from bot.context import BotContext
 from tests.teams_helpers import (
+    card_click,
     channel_message,
     personal_message,
     post_activity,
@@ -237,11 +238,7 @@ def test_action_execute_confirms_to_the_clicking_user_only(stub: TeamsStub, bot:
     by_title = {a["title"]: a for a in actions}
 
     def click(action: dict) -> dict:
-        invoke = channel_message(stub, "")
-        invoke.update(type="invoke", name="adaptiveCard/action",
-                      value={"action": {"type": "Action.Execute", "verb": action["verb"],
-                                        "data": action["data"]}})
-        status, body = post_activity(bot, invoke, stub.sign())
+        status, body = post_activity(bot, card_click(stub, action), stub.sign())
         assert status == 200
         return body
 
@@ -269,14 +266,8 @@ def test_a_retried_button_click_is_processed_once(stub: TeamsStub, bot: str,
     actions = answer.body["attachments"][0]["content"]["actions"]
     by_title = {a["title"]: a for a in actions}
 
-    def invoke(action: dict) -> dict:
-        activity = channel_message(stub, "")
-        activity.update(type="invoke", name="adaptiveCard/action",
-                        value={"action": {"type": "Action.Execute", "verb": action["verb"],
-                                          "data": action["data"]}})
-        return activity
-
-    follow_click, vote_click = invoke(by_title["Følg sagen"]), invoke(by_title["👍"])
+    follow_click = card_click(stub, by_title["Følg sagen"])
+    vote_click = card_click(stub, by_title["👍"])
     bodies = []
     for activity in (follow_click, follow_click, vote_click, vote_click):
         status, body = post_activity(bot, activity, stub.sign())

@@ -13,7 +13,7 @@ from bot.teams.app import build_teams
 from bot.teams.delivery import TeamsDelivery
 from tests.helpers import meeting_id, minutes_text
 from tests.teams_helpers import (
-    channel_message,
+    card_click,
     personal_message,
     post_activity,
     start_teams_bot,
@@ -84,11 +84,8 @@ def _announcement_items_can_be_followed(stub: TeamsStub, ctx: BotContext,
             case = element["actions"][0]["data"]["value"]
             assert case in json.dumps(body[n - 3:n], ensure_ascii=False)
     other = next(b for b in buttons if b["data"]["value"] != "18-034639K")
-    click = channel_message(stub, "")
+    click = card_click(stub, other)
     click["conversation"]["id"] = CHANNEL
-    click.update(type="invoke", name="adaptiveCard/action",
-                 value={"action": {"type": "Action.Execute", "verb": other["verb"],
-                                   "data": other["data"]}})
     with start_teams_bot(ctx) as base:
         status, body_ = post_activity(base, click, stub.sign())
     assert status == 200
