@@ -41,7 +41,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "timeline": "Sag {0} er behandlet på {1} møder (nyeste først):",
         "meeting_items": "Punkter på mødet",
         "undated": "uden dato",
-        "listing": "{0} møder, nyeste først:",
+        "listing": "{0}, nyeste først:",
         "more_items": "… og {0} punkter mere",
         "more_meetings": "… og {0} møder mere. Spørg om et emne, en dato eller et udvalg for "
         "at se færre.",
@@ -163,7 +163,7 @@ _LABELS: dict[str, dict[str, str]] = {
         "timeline": "Case {0} was discussed at {1} meetings (newest first):",
         "meeting_items": "Items on the agenda",
         "undated": "undated",
-        "listing": "{0} meetings, newest first:",
+        "listing": "{0}, newest first:",
         "more_items": "… and {0} more items",
         "more_meetings": "… and {0} more meetings. Ask about a topic, a date or a committee to "
         "see fewer.",
@@ -601,7 +601,7 @@ def _listing_text(result: SearchResult, lab: dict[str, str]) -> str:
     by_meeting: dict[str, list[ItemRecord]] = {}
     for r in result.listed:
         by_meeting.setdefault(r.meeting_id, []).append(r)
-    lines = [lab["listing"].format(len(result.meetings) + result.more)]
+    lines = [lab["listing"].format(count(lang, len(result.meetings) + result.more, "meeting"))]
     for m in result.meetings:
         items = by_meeting.get(m.meeting_id, [])
         lines.append(f"{meeting_name(m.body, m.municipality)}, {human_date(m.date, lang)}: "
