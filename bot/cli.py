@@ -124,8 +124,8 @@ def cmd_ingest(ctx: Context) -> int:
     from store.semantic import embed_store
 
     # Meaning search needs each item's vector; the items are searchable by words meanwhile.
-    embed_store(store, lambda line: print(line, file=sys.stderr, flush=True),
-                budget_s=ctx.loaded.settings.semantic_ingest_seconds)
+    embed_store(store, lambda line: print(line, file=ctx.err, flush=True),
+                budget_s=settings.semantic_ingest_seconds)
     return EXIT_OK
 
 
