@@ -1049,12 +1049,13 @@ def _meeting(lines: list[str], header_end: int, items: list[Item],
              sources: list[tuple[str, str | None]], source: str,
              municipality: str | None) -> Meeting:
     facts = read_header(lines[:header_end])
-    named_municipality, named_body = _names_from_source(source)
+    file_name = Path(source).name if source and not source.startswith("<") else ""
+    named_municipality, named_body = _names_from_file(file_name)
     body = facts.body or (sources[-1][0] if sources else None)
     body = body or named_body or "Ukendt"
     date = facts.date or next((d for _, d in sources if d), None)
-    if not date and source and not source.startswith("<"):
-        date = find_date(Path(source).name)
+    if not date and file_name:
+        date = find_date(file_name)
     meeting = Meeting(
         body=body,
         date=date,
@@ -1068,16 +1069,16 @@ def _meeting(lines: list[str], header_end: int, items: list[Item],
         source=source,
         items=items,
     )
-    if not date and source and not source.startswith("<"):
-        meeting.undated_key = Path(source).name
+    if not date and file_name:
+        meeting.undated_key = file_name
     meeting.content_hash = meeting.compute_hash()
     return meeting
 
 
-def _names_from_source(source: str) -> tuple[str | None, str | None]:
+def _names_from_file(file_name: str) -> tuple[str | None, str | None]:
     """The municipality and body a file's name suggests (``koege_byraad_2020-10-27.txt``):
     the last resort, for text that names neither."""
-    stem = Path(source).stem if source and not source.startswith("<") else ""
+    stem = Path(file_name).stem
     stem = re.sub(r"\d{4}-\d{2}-\d{2}|\d+", " ", stem)
     words = [w for w in re.split(r"[-_\s]+", stem) if w]
     if not words:
