@@ -56,6 +56,11 @@ class Engine(Protocol):
         """Pick up another process's writes; True if anything was reloaded."""
         ...
 
+    def outdated(self) -> bool:
+        """True if another process changed meetings or items since the last refresh (cheap:
+        nothing is read but a file's status or one row)."""
+        ...
+
     def stats(self) -> StoreStats: ...
 
     def ingest(self, meetings: Sequence[Meeting]) -> IngestReport:

@@ -8,6 +8,11 @@ The index object the searcher builds is pickled next to the store file
 * a **code fingerprint** -- a hash of the ``store`` package's source and data files and the
   Python version, so a changed tokeniser, index class or glossary never loads an old index.
 
+The item records are not in the file: the store holds them already. The file keeps the layout
+of the index's records instead -- runs of (meeting id, item count) in doc order, holes as runs of
+``None`` -- and loading fills it in from the store's own items. That halves the file and the load,
+and the index shares the records with the store instead of copying them.
+
 A missing, stale, corrupt or unreadable file is simply rebuilt; the cache can always be deleted.
 A PostgreSQL store keeps the saved index in a table instead (``referat_saved_index``, one per
 municipality scope), shared by every process on it; a store in memory builds it every time.
@@ -18,10 +23,9 @@ store itself.
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import gc
 import hashlib
 import io
+import itertools
 import logging
 import os
 import pickle
@@ -33,6 +37,8 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+
+from store.memory import bulk_allocation, release_freed_memory
 
 log = logging.getLogger(__name__)
 
@@ -57,37 +63,63 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def load_or_build(store: Any, build: Callable[[list], T]) -> T:
-    """The saved index for the store's current content, or ``build(store.items())`` (saved).
+def load_or_build(store: Any, build: Callable[[Any], T]) -> T:
+    """The saved index for the store's current content, or ``build(store)`` (then saved).
 
-    The item records are not saved with the index: the store holds them already, so the file
-    refers to "the store's items" and loading puts ``store.items()`` there. That halves the
-    file and the load, and the index shares the records with the store instead of copying them.
-
-    The stamp is read before the items: if another process writes in between, the saved index
-    holds newer items under an older stamp, which the next start sees as stale -- never the
-    reverse.
+    The stamp is read before the build reads the items: if another process writes in between,
+    the saved index holds newer items under an older stamp, which the next start sees as
+    stale -- never the reverse.
     """
+    key = _key(store)
+    if key is None:
+        with bulk_allocation():
+            return build(store)
     path = cache_path(store)
-    in_store = hasattr(store, "load_saved_index")  # PostgreSQL keeps it in a table
-    stamp_of = getattr(store, "content_stamp", None)
-    stamp = stamp_of() if stamp_of is not None else None
-    if stamp is None or (path is None and not in_store):
-        return build(store.items())
-    key = (FORMAT_VERSION, stamp, code_fingerprint())
     loaded = _load(path, key, store) if path is not None else _load_from_store(store, key)
     if loaded is not None:
         return loaded
-    records = store.items()
-    index = build(records)
-    # Written beside the answer, not before it; not a daemon, so a one-shot `referat ask`
-    # finishes the file before the process exits.
+    with bulk_allocation():
+        index = build(store)
+    save_in_background(store, key, index)
+    return index
+
+
+def update_or_build(store: Any, previous: T | None, build: Callable[[Any], T],
+                    update: Callable[[T, Any], T | None] | None) -> T:
+    """``update(previous, store)`` when it can (then saved), else :func:`load_or_build`."""
+    if previous is not None and update is not None:
+        key = _key(store)  # before the update reads the items, as above
+        with bulk_allocation():
+            index = update(previous, store)
+        if index is not None:
+            if key is not None:
+                save_in_background(store, key, index)
+            return index
+    return load_or_build(store, build)
+
+
+def _key(store: Any) -> tuple | None:
+    """What a saved index must match, or None for a store that keeps no saved index."""
+    stamp_of = getattr(store, "content_stamp", None)
+    stamp = stamp_of() if stamp_of is not None else None
+    in_store = hasattr(store, "load_saved_index")  # PostgreSQL keeps it in a table
+    if stamp is None or (cache_path(store) is None and not in_store):
+        return None
+    return (FORMAT_VERSION, stamp, code_fingerprint())
+
+
+def save_in_background(store: Any, key: tuple, index: Any) -> None:
+    """Save ``index`` for the content ``key`` names, beside the answer rather than before it.
+
+    The saver is not a daemon thread, so a one-shot ``referat ask`` finishes the file before
+    the process exits.
+    """
+    path = cache_path(store)
     saver = threading.Thread(target=_save if path is not None else _save_to_store,
-                             args=(path if path is not None else store, key, index, records),
+                             args=(path if path is not None else store, key, index),
                              name="referat-index-save")
     _savers.append(saver)
     saver.start()
-    return index
 
 
 _savers: list[threading.Thread] = []
@@ -99,13 +131,19 @@ def wait_saved(timeout: float | None = None) -> None:
         _savers.pop().join(timeout)
 
 
+def _layout(records: list) -> list[tuple[str | None, int]]:
+    """Runs of (meeting id, item count) in doc order; a run of holes has the id None."""
+    return [(mid, len(list(run))) for mid, run in itertools.groupby(
+        records, key=lambda r: None if r is None else r.meeting_id)]
+
+
 class _Pickler(pickle.Pickler):
     def __init__(self, file: Any, records: list) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self._records = records
 
-    def persistent_id(self, obj: Any) -> str | None:
-        return (_RECORDS, len(obj)) if obj is self._records else None
+    def persistent_id(self, obj: Any) -> tuple | None:
+        return (_RECORDS, _layout(obj)) if obj is self._records else None
 
 
 class _Unpickler(pickle.Unpickler):
@@ -116,9 +154,21 @@ class _Unpickler(pickle.Unpickler):
     def persistent_load(self, pid: Any) -> Any:
         if not (isinstance(pid, tuple) and pid[0] == _RECORDS):
             raise pickle.UnpicklingError(f"unknown reference {pid!r}")
-        records = self._store.items()
-        if len(records) != pid[1]:  # the store was changed behind its stamp's back
-            raise pickle.UnpicklingError(f"saved for {pid[1]} items, the store has {len(records)}")
+        groups: dict[str, list] = {}
+        for record in self._store.items():
+            groups.setdefault(record.meeting_id, []).append(record)
+        records: list = []
+        for meeting_id, count in pid[1]:
+            if meeting_id is None:
+                records.extend([None] * count)
+                continue
+            run = groups.pop(meeting_id, [])
+            if len(run) != count:  # the store was changed behind its stamp's back
+                raise pickle.UnpicklingError(f"{meeting_id}: saved {count} items, "
+                                             f"the store has {len(run)}")
+            records.extend(run)
+        if groups:
+            raise pickle.UnpicklingError(f"{len(groups)} meetings of the store are not indexed")
         return records
 
 
@@ -130,7 +180,8 @@ def _load(path: Path, key: tuple, store: Any) -> Any | None:
         with open(path, "rb") as handle:
             if pickle.load(handle) != key:
                 return None
-            return _Unpickler(handle, store).load()
+            with bulk_allocation():
+                return _Unpickler(handle, store).load()
     except FileNotFoundError:
         return None
     except Exception as exc:  # corrupt, truncated, or written by other code: rebuild
@@ -141,16 +192,19 @@ def _load(path: Path, key: tuple, store: Any) -> Any | None:
 def _load_from_store(store: Any, key: tuple) -> Any | None:
     try:
         blob = store.load_saved_index(repr(key))
-        return None if blob is None else _Unpickler(io.BytesIO(blob), store).load()
+        if blob is None:
+            return None
+        with bulk_allocation():
+            return _Unpickler(io.BytesIO(blob), store).load()
     except Exception as exc:  # unreadable or written by other code: rebuild
         log.info("saved search index in the store not used: %s", exc)
         return None
 
 
-def _save_to_store(store: Any, key: tuple, index: Any, records: list) -> None:
+def _save_to_store(store: Any, key: tuple, index: Any) -> None:
     try:
         buffer = io.BytesIO()
-        _Pickler(buffer, records).dump(index)
+        _Pickler(buffer, index.records).dump(index)
         store.save_index(repr(key), buffer.getvalue())
     except Exception as exc:
         log.info("search index not saved in the store: %s", exc)
@@ -158,7 +212,7 @@ def _save_to_store(store: Any, key: tuple, index: Any, records: list) -> None:
         release_freed_memory()
 
 
-def _save(path: Path, key: tuple, index: Any, records: list) -> None:
+def _save(path: Path, key: tuple, index: Any) -> None:
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
@@ -167,7 +221,7 @@ def _save(path: Path, key: tuple, index: Any, records: list) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            _Pickler(handle, records).dump(index)
+            _Pickler(handle, index.records).dump(index)
         os.replace(tmp, path)
     except Exception as exc:
         log.info("search index not saved: %s", exc)
@@ -183,87 +237,81 @@ BACKGROUND_AFTER = 0.5  # seconds: an index that took longer to build is rebuilt
 class IndexKeeper(Generic[T]):
     """The index for a store's current content, for a searcher answering from many threads.
 
-    The first index is built (or loaded) at once. After the store changes, a small index is
-    rebuilt at once too; one whose last build took longer than ``background_after`` seconds is
-    rebuilt in a background thread while questions keep being answered from the previous index,
-    so no question waits for a rebuild. The previous index is dropped when the new one is in
-    place, so memory returns to its level.
+    The first index is built (or loaded) at once. After the store changes, the index is
+    *updated* for the changed meetings when ``update`` can (see :mod:`store.index`), else
+    rebuilt. A small index is brought up to date at once; one whose last full build took longer
+    than ``background_after`` seconds is brought up to date in a background thread while
+    questions keep being answered from the previous index, so no question waits for it. The
+    previous index is dropped when the new one is in place, so memory returns to its level.
     """
 
-    def __init__(self, store: Any, build: Callable[[list], T], *,
+    def __init__(self, store: Any, build: Callable[[Any], T], *,
+                 update: Callable[[T, Any], T | None] | None = None,
                  background_after: float = BACKGROUND_AFTER) -> None:
         self.store = store
         self._build_index = build
+        self._update_index = update
         self.background_after = background_after
         self._lock = threading.Lock()
         self._index: T | None = None
         self._revision: int | None = None
-        self._last_build = 0.0
+        self._last_build = 0.0  # seconds the last full build (or load) took
         self._builder: threading.Thread | None = None
 
     def current(self) -> T:
         with self._lock:
             if self._builder is not None and self._builder.is_alive():
-                # Rebuilding: the builder holds the store while it reads the items, and the
-                # previous index is the answer meanwhile, so do not wait for the store.
+                # Updating: the previous index is the answer meanwhile.
                 return self._index  # type: ignore[return-value]
+            if self._index is not None and self._last_build >= self.background_after:
+                # A large index: even reading another process's write (a reload of the store
+                # file) happens in the background, so a question never waits for it.
+                if self.store.revision() != self._revision or self.store.outdated():
+                    self._builder = threading.Thread(target=self._in_background,
+                                                     name="referat-index-build", daemon=True)
+                    self._builder.start()
+                return self._index
             self.store.refresh()
             revision = self.store.revision()
-            if self._index is not None and revision == self._revision:
-                return self._index
-            if self._index is None or self._last_build < self.background_after:
-                return self._build(revision)
-            if self._builder is None or not self._builder.is_alive():
-                self._builder = threading.Thread(target=self._build_in_background,
-                                                 args=(revision,), name="referat-index-build",
-                                                 daemon=True)
-                self._builder.start()
-            return self._index
+            if self._index is None or revision != self._revision:
+                self._install(self._next(), revision)
+            return self._index  # type: ignore[return-value]
 
     def wait_built(self, timeout: float | None = None) -> None:
-        """Wait for a background rebuild to finish (tests, benchmarks)."""
+        """Wait for a background update or rebuild to finish (tests, benchmarks)."""
         builder = self._builder
         if builder is not None:
             builder.join(timeout)
 
-    def _build(self, revision: int) -> T:
+    def _next(self) -> T:
+        """The index for the store's content now: an update of the current one, or a build."""
         start = time.perf_counter()
-        index = load_or_build(self.store, self._build_index)
-        self._last_build = time.perf_counter() - start
-        previous, self._index, self._revision = self._index, index, revision
-        if previous is not None:
-            del previous
-            release_freed_memory()
-        # The index is millions of long-lived objects; left to the cyclic garbage collector
-        # they make random questions pause for 100+ ms.
-        gc.freeze()
+        built: list[bool] = []
+
+        def build(store: Any) -> T:
+            built.append(True)
+            return self._build_index(store)
+
+        index = update_or_build(self.store, self._index, build, self._update_index)
+        if built or self._index is None:  # a full build or a load: the cost of the next one
+            self._last_build = time.perf_counter() - start
         return index
 
-    def _build_in_background(self, revision: int) -> None:
-        start = time.perf_counter()
+    def _install(self, index: T, revision: int) -> None:
+        if self._revision is None or revision > self._revision:
+            previous, self._index, self._revision = self._index, index, revision
+            del previous
+            release_freed_memory()
+
+    def _in_background(self) -> None:
         try:
-            index = load_or_build(self.store, self._build_index)
+            self.store.refresh()
+            revision = self.store.revision()
+            index = self._next()
         except Exception:
-            log.exception("rebuilding the search index failed; answering from the previous one")
+            log.exception("updating the search index failed; answering from the previous one")
             return
         with self._lock:
-            self._last_build = time.perf_counter() - start
-            if self._revision is None or revision > self._revision:
-                self._index, self._revision = index, revision
-            gc.freeze()
+            self._install(index, revision)
         del index
         release_freed_memory()
-
-
-def release_freed_memory() -> None:
-    """Hand memory freed by the previous index back to the system.
-
-    glibc keeps freed heap memory for reuse, so without this a bot's resident memory ratchets up
-    with every rebuild (630 -> 1,250 MiB after three at 86,000 items); with it, it returns to
-    its level. A no-op where the C library has no ``malloc_trim``.
-    """
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return
-    trim(0)

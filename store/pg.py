@@ -153,6 +153,9 @@ class PgStore:
         self._meetings: list[MeetingRecord] = []
         self._meeting_docs: dict[str, dict[str, Any]] = {}
         self._items: list[ItemRecord] | None = None
+        # Each meeting's items as last loaded, under its content hash: a reload after another
+        # process's ingest fetches only the meetings whose hash changed.
+        self._loaded: dict[tuple[str, str], tuple[str, list[ItemRecord]]] = {}
         if not self._schema_ready():
             with self._conn() as conn, conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
@@ -242,6 +245,12 @@ class PgStore:
     def revision(self) -> int:
         with self._lock:
             return self._revision
+
+    def outdated(self) -> bool:
+        """One primary-key read: True if meetings or items changed since the last refresh."""
+        with self._lock:
+            known = self._revision
+        return self._db_revision()[0] != known
 
     def refresh(self) -> bool:
         """One primary-key read: True if another process changed meetings or items."""
@@ -333,13 +342,28 @@ class PgStore:
 
     def _load_items(self) -> list[ItemRecord]:
         where, params = self._scope()
-        by_meeting: dict[tuple[str, str], list[ItemRecord]] = {}
         with self._conn() as conn:
-            rows = conn.execute(
-                f"SELECT municipality, meeting_id, doc FROM referat_items WHERE {where} "
-                "ORDER BY municipality, meeting_id, position", params)
-            for municipality, meeting_id, doc in rows:
-                by_meeting.setdefault((municipality, meeting_id), []).append(item_record(doc))
+            hashes = {(mu, mid): h for mu, mid, h in conn.execute(
+                f"SELECT municipality, meeting_id, content_hash FROM referat_meetings "
+                f"WHERE {where}", params)}
+            by_meeting = {key: records for key, (h, records) in self._loaded.items()
+                          if hashes.get(key) == h}
+            missing = [key for key in hashes if key not in by_meeting]
+            fetched: dict[tuple[str, str], list[ItemRecord]] = {}
+            if missing:
+                only, args = "", params
+                if by_meeting:  # some are kept: fetch the others only
+                    only = ("AND (municipality, meeting_id) IN "
+                            "(SELECT * FROM unnest(%s::text[], %s::text[])) ")
+                    args = (*params, [mu for mu, _ in missing], [mid for _, mid in missing])
+                rows = conn.execute(
+                    f"SELECT municipality, meeting_id, doc FROM referat_items WHERE {where} "
+                    f"{only}ORDER BY municipality, meeting_id, position", args)
+                for municipality, meeting_id, doc in rows:
+                    fetched.setdefault((municipality, meeting_id), []).append(item_record(doc))
+        by_meeting.update(fetched)
+        self._loaded = {key: (hashes[key], records) for key, records in by_meeting.items()
+                        if key in hashes}
         order = {record.meeting_id: n for n, record in enumerate(self._meetings)}
         keys = sorted(by_meeting, key=lambda k: (order.get(k[1], len(order)), k[0]))
         return [item for key in keys for item in by_meeting[key]]

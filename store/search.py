@@ -12,52 +12,25 @@ never mention therefore gets "no match", not the nearest random item.
 
 from __future__ import annotations
 
-import bisect
 import heapq
-import math
 import threading
-import time
-from array import array
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
-
 from store import semantic
-from store.casenum import case_key, find_case_numbers, index_keys, typo_variants
+from store.casenum import case_key, find_case_numbers, typo_variants
 from store.db import Store
 from store.followup import Resolution, resolve
+from store.index import Index, TermInfo
 from store.index_cache import IndexKeeper
 from store.parse_dates import DA_MONTHS, EN_MONTHS
 from store.query import Concept, Query, detect_language, parse_query
 from store.question import clean_question, help_language, is_help
 from store.records import ItemRecord, MeetingRecord
-from store.text import split_compound, stem, terms
+from store.text import stem
 
-# Field weights: title > decision = recommendation > resume = body.
-FIELDS: tuple[tuple[str, float], ...] = (
-    ("title", 3.0),
-    ("decision", 1.5),
-    ("recommendation", 1.5),
-    ("resume", 0.7),
-    ("body", 0.5),
-)
-K1 = 1.2
-B = 0.75
 MIN_COVERAGE = 0.6
-# A concept found in more than this share of the items is too common to carry an answer alone.
-MAX_COMMON_SHARE = 0.4
-# How much a looser match of a query word counts, against an exact one.
-W_EXACT = 1.0
-W_INFLECTION = 0.9
-W_FUZZY_1 = 0.85
-W_FUZZY_2 = 0.7
-W_COMPOUND_HEAD = 0.75  # "plaster" finds "plasterordning"
-W_COMPOUND_TAIL = 0.6  # "strategi" finds "kommunikationsstrategi"
-W_SPLIT = 0.6  # "kommunikationsteam" finds "team" + "kommunikation"
-MAX_EXPANSIONS = 40
 # Postings longer than this are worth scoring on candidates only (see Searcher._score).
 DEFER_SIZE = 2000
 CASE_LIMIT = 20
@@ -69,7 +42,6 @@ SEM_COVERAGE = 0.45  # ... and matches this share of the question's weight
 SEM_COVERAGE_NEAREST = 0.25  # or is the clearly nearest item and matches this share
 SEM_Z_NEAREST = 3.0  # "clearly": this many standard deviations above the mean similarity
 SEM_GAP_NEAREST = 0.01  # and this far ahead of the second nearest
-SEM_REFRESH_S = 10.0  # item vectors added by a running backfill are picked up this often
 
 
 @dataclass
@@ -103,300 +75,6 @@ class SearchResult:
     listed: list[ItemRecord] = field(default_factory=list)  # a listing's items, by meeting
 
 
-def _body_text(r: ItemRecord) -> str:
-    # ``text`` is the whole item as printed (it repeats the structured fields, which is harmless
-    # at the body's low weight and keeps anything the parser did not recognise searchable).
-    parts = [r.text or " ".join((r.presentation, r.treatment, r.economy))]
-    parts.extend(r.attachments or [])
-    return "\n".join(parts)
-
-
-def _field_texts(r: ItemRecord) -> tuple[str, ...]:
-    return (r.title or "", r.decision or "", r.recommendation or "", r.resume or "", _body_text(r))
-
-
-def _postings(records: list[ItemRecord]) -> tuple[dict[str, array], dict[str, array]]:
-    """Doc ids and summed per-field BM25 weights (without IDF) per term."""
-    n_fields = len(FIELDS)
-    per_doc: list[list[dict[str, int]]] = []
-    lengths = [0] * n_fields
-    for r in records:
-        fields_tf: list[dict[str, int]] = []
-        for f, text in enumerate(_field_texts(r)):
-            tf: dict[str, int] = {}
-            toks = terms(text) if text else []
-            for t in toks:
-                tf[t] = tf.get(t, 0) + 1
-            lengths[f] += len(toks)
-            fields_tf.append(tf)
-        per_doc.append(fields_tf)
-    avg = [max(1.0, total / max(1, len(records))) for total in lengths]
-    ids: dict[str, array] = {}
-    vals: dict[str, array] = {}
-    for doc, fields_tf in enumerate(per_doc):
-        combined: dict[str, float] = {}
-        for f, tf in enumerate(fields_tf):
-            if not tf:
-                continue
-            weight = FIELDS[f][1]
-            norm = K1 * (1 - B + B * sum(tf.values()) / avg[f])
-            for t, c in tf.items():
-                combined[t] = combined.get(t, 0.0) + weight * c / (c + norm)
-        for t, v in combined.items():
-            if t not in ids:
-                ids[t] = array("i")
-                vals[t] = array("f")
-            ids[t].append(doc)
-            vals[t].append(v)
-    return ids, vals
-
-
-class _Index:
-    """Postings per term (doc ids and per-field BM25 sums), vocabulary, case keys, meeting data."""
-
-    def __init__(self, records: list[ItemRecord]) -> None:
-        self.records = records
-        self.n = len(records)
-        ids, vals = _postings(records)
-        self.ids = ids
-        self.vals = vals
-        self.df = {t: len(a) for t, a in ids.items()}
-        self.vocab = sorted(ids)
-        self.rvocab = sorted(t[::-1] for t in ids)
-        self.by_len: dict[int, list[str]] = {}
-        for t in self.vocab:
-            if not t.isdigit():
-                self.by_len.setdefault(len(t), []).append(t)
-        self.idf_unknown = self.idf_for(0)
-        self.common_idf = self.idf_for(max(1.0, MAX_COMMON_SHARE * self.n))
-
-        self._index_cases(records)
-        self._index_meetings(records)
-        self._info_cache: dict[tuple[str, bool], _TermInfo] = {}
-        self._map_cache: dict[str, dict[int, float]] = {}
-        self._sem_keys: list[str] | None = None
-        self._sem_count = -1
-        self._sem_at = 0.0
-        self._sem: tuple[Any, Any] | None = None
-
-    def _index_cases(self, records: list[ItemRecord]) -> None:
-        self.case_exact: dict[str, list[int]] = {}
-        self.case_partial: dict[str, list[int]] = {}
-        for doc, r in enumerate(records):
-            if r.document_number:
-                # Staff quote the document they hold ("dok.nr. 330-2018-104357") to find the case
-                # it belongs to: a document number leads to its item like a case number does.
-                self.case_partial.setdefault(case_key(r.document_number), []).append(doc)
-            if not r.case_number:
-                continue
-            full, partial = index_keys(r.case_number)
-            if full:
-                self.case_exact.setdefault(full, []).append(doc)
-            for key in partial:
-                self.case_partial.setdefault(key, []).append(doc)
-
-    def _index_meetings(self, records: list[ItemRecord]) -> None:
-        """Bodies, municipalities, years, meetings and each item's rank by date."""
-        self.bodies = sorted({r.body for r in records if r.body})
-        self.years = {int(r.date[:4]) for r in records if r.date and r.date[:4].isdigit()}
-        # Rank of each item by meeting date, newest first (0 = newest); undated items last.
-        order = sorted(range(self.n), key=lambda d: (_date_key(records[d]),
-                                                     records[d].item_number or 0))
-        self.date_rank = [0] * self.n
-        for rank, d in enumerate(order):
-            self.date_rank[d] = rank
-        self.body_docs: dict[str, set[int]] = {}
-        self.municipality_docs: dict[str, set[int]] = {}
-        self.meeting_docs: dict[str, list[int]] = {}
-        for d in order:
-            r = records[d]
-            self.body_docs.setdefault(r.body, set()).add(d)
-            if r.municipality:
-                self.municipality_docs.setdefault(r.municipality, set()).add(d)
-            self.meeting_docs.setdefault(r.meeting_id, []).append(d)
-        self.municipalities = sorted(self.municipality_docs)
-
-    def semantic_rows(self, vectors: semantic.VectorStore) -> tuple[Any, Any]:
-        """Item vectors in doc order and a mask of which items have one (refreshed as the
-        background backfill adds vectors)."""
-        if self._sem_keys is None:
-            self._sem_keys = [semantic.content_key(r) for r in self.records]
-        # While a backfill adds vectors the rows are refreshed at most every few seconds:
-        # copying 100,000 vectors costs more than a question may.
-        stale = self._sem_count != len(vectors) and \
-            time.monotonic() - self._sem_at >= SEM_REFRESH_S
-        if self._sem is None or stale:
-            self._sem_count = len(vectors)
-            self._sem = vectors.matrix_for(self._sem_keys)
-            self._sem_at = time.monotonic()
-        return self._sem
-
-    def idf_for(self, df: float) -> float:
-        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
-
-    def idf(self, term: str) -> float:
-        return self.idf_for(self.df.get(term, 0))
-
-    # -- vocabulary matching -------------------------------------------------------------
-
-    def _prefixed(self, prefix: str) -> list[str]:
-        lo = bisect.bisect_left(self.vocab, prefix)
-        hi = bisect.bisect_left(self.vocab, prefix + "\uffff")
-        return self.vocab[lo:hi]
-
-    def _suffixed(self, suffix: str) -> list[str]:
-        rev = suffix[::-1]
-        lo = bisect.bisect_left(self.rvocab, rev)
-        hi = bisect.bisect_left(self.rvocab, rev + "\uffff")
-        return [t[::-1] for t in self.rvocab[lo:hi]]
-
-    def expand(self, term: str, fuzzy: bool) -> list[tuple[str, float]]:
-        """Index terms a query term may stand for, with how much each counts."""
-        out: dict[str, float] = {}
-        if term in self.df:
-            out[term] = W_EXACT
-        if term.isdigit():
-            return list(out.items())
-        for t, w in self._inflections(term, fuzzy):
-            if w > out.get(t, 0.0):
-                out[t] = w
-        if not out and fuzzy and len(term) >= 5:
-            out = self._near_spellings(term)
-        if not out and len(term) >= 8:
-            parts = split_compound(term, self.df.__contains__)
-            if parts and parts[0] in self.df:
-                return [(p, -W_SPLIT) for p in parts]  # negative: all parts are needed
-        return self._trim(term, out)
-
-    def _inflections(self, term: str, fuzzy: bool) -> Iterable[tuple[str, float]]:
-        """Inflected forms and compounds of a term that the vocabulary has."""
-        # Inflections the stemmer leaves apart ("administrativ"/"administrativt", "aflyst"/"aflys").
-        for cut in (1, 2):
-            if len(term) - cut >= 4 and term[:-cut] in self.df:
-                yield term[:-cut], W_INFLECTION
-        # Verbal nouns of a verb stem the corpus has ("aflysning" → "aflys").
-        for suffix in ("ning", "else", "ing"):
-            base = term[: -len(suffix)]
-            if term.endswith(suffix) and len(base) >= 4 and base in self.df:
-                yield base, W_INFLECTION * 0.9
-        yield from self._compound_heads(term)
-        # A compound ending in the word: "strategi" finds "kommunikationsstrategi". Glossary
-        # output is a clean Danish base noun, so it may be shorter ("baek" finds "moellebaek");
-        # a typed four-letter word matches too many unrelated compounds.
-        if len(term) >= (5 if fuzzy else 4):
-            for t in self._suffixed(term):
-                if len(t) - len(term) >= 3:
-                    yield t, W_COMPOUND_TAIL
-
-    def _compound_heads(self, term: str) -> Iterable[tuple[str, float]]:
-        """Longer words starting with the term: inflections, or compounds it is the head of."""
-        for t in self._prefixed(term) if len(term) >= 4 else ():
-            rest = len(t) - len(term)
-            if 0 < rest <= 2:
-                yield t, W_INFLECTION
-            elif rest >= 3:
-                tail = t[len(term):]
-                if tail[0] in "se" and tail[1:] in self.df:
-                    tail = tail[1:]
-                if tail in self.df or len(term) >= 5:
-                    yield t, W_COMPOUND_HEAD
-
-    def _near_spellings(self, term: str) -> dict[str, float]:
-        """Vocabulary words one or two edits away (typos), for terms of five letters or more."""
-        limit = 1 if len(term) <= 7 else 2
-        choices: list[str] = []
-        for n in range(len(term) - limit, len(term) + limit + 1):
-            choices.extend(self.by_len.get(n, ()))
-        found = process.extract(term, choices, scorer=OSA.distance, processor=None,
-                                score_cutoff=limit, limit=5)
-        return {t: (W_FUZZY_1 if dist <= 1 else W_FUZZY_2) for t, dist, _ in found}
-
-    def _trim(self, term: str, out: dict[str, float]) -> list[tuple[str, float]]:
-        if term in self.df:
-            # A looser form far more common than the word itself ("oekonomisk" for "oekonomi")
-            # dilutes the question and costs a long postings scan.
-            cap = max(4 * self.df[term], 500)
-            out = {t: w for t, w in out.items() if t == term or self.df[t] <= cap}
-        if len(out) > MAX_EXPANSIONS:
-            best = sorted(out.items(), key=lambda kv: (-kv[1], -self.df[kv[0]]))
-            out = dict(best[:MAX_EXPANSIONS])
-        return list(out.items())
-
-    def term_info(self, term: str, fuzzy: bool) -> _TermInfo:
-        """How a query term is matched: its expansions, weight in the question, postings size."""
-        key = (term, fuzzy)
-        info = self._info_cache.get(key)
-        if info is not None:
-            return info
-        expansions = self.expand(term, fuzzy)
-        if not expansions:
-            info = _TermInfo([], self.idf_unknown, False, False, 0)
-        elif expansions[0][1] < 0:  # a compound split into known parts: each part must match
-            parts = [(t, -w) for t, w in expansions]
-            weight = min(w * self.idf(t) for t, w in parts)
-            info = _TermInfo(parts, weight, True, True, min(self.df[t] for t, _ in parts))
-        else:
-            weight = max(w * self.idf(t) for t, w in expansions)
-            info = _TermInfo(expansions, weight, True, False,
-                             sum(self.df[t] for t, _ in expansions))
-        if len(self._info_cache) > 10_000:
-            self._info_cache.clear()
-        self._info_cache[key] = info
-        return info
-
-    def term_scores(self, info: _TermInfo, cand: set[int] | None) -> dict[int, float]:
-        """Per-doc score of one query term (only docs in ``cand`` when given)."""
-        if not info.known:
-            return {}
-        if info.split:
-            maps = [self._scores_for([(t, w)], cand) for t, w in info.expansions]
-            common = set(maps[0]).intersection(*maps[1:])
-            return {d: sum(m[d] for m in maps) / len(maps) for d in common}
-        return self._scores_for(info.expansions, cand)
-
-    def _posting_map(self, term: str) -> dict[int, float]:
-        m = self._map_cache.get(term)
-        if m is None:
-            if len(self._map_cache) > 64:
-                self._map_cache.clear()
-            m = dict(zip(self.ids[term], self.vals[term], strict=True))
-            self._map_cache[term] = m
-        return m
-
-    def _scores_for(self, expansions: Iterable[tuple[str, float]],
-                    cand: set[int] | None) -> dict[int, float]:
-        out: dict[int, float] = {}
-        get = out.get
-        for t, w in expansions:
-            factor = w * self.idf(t)
-            if cand is not None and len(cand) * 4 < self.df[t]:
-                # Few candidates, long postings: look the candidates up instead of scanning.
-                m = self._posting_map(t)
-                for d in cand:
-                    v = m.get(d)
-                    if v is not None:
-                        s = factor * v
-                        if s > get(d, 0.0):
-                            out[d] = s
-                continue
-            for d, v in zip(self.ids[t], self.vals[t], strict=True):
-                s = factor * v
-                if s > get(d, 0.0):
-                    out[d] = s
-        if cand is not None:
-            out = {d: v for d, v in out.items() if d in cand}
-        return out
-
-
-@dataclass
-class _TermInfo:
-    expansions: list[tuple[str, float]]
-    weight: float
-    known: bool
-    split: bool
-    size: int
-
-
 @dataclass
 class _Scored:
     doc: int
@@ -416,8 +94,8 @@ class Searcher:
     def __init__(self, store: Store, embed_in_background: bool = False) -> None:
         self.store = store
         # Saved beside the store, rebuilt once per revision (large ones in the background).
-        self._keeper = IndexKeeper(store, _Index)
-        self._embedded_for: _Index | None = None  # the index whose items were last embedded
+        self._keeper = IndexKeeper(store, Index.build, update=Index.update)
+        self._embedded_for: Index | None = None  # the index whose items were last embedded
         self._embed = embed_in_background
         self._vectors: semantic.VectorStore | None = None
         self._backfill: semantic.Backfill | None = None
@@ -448,7 +126,7 @@ class Searcher:
 
     # -- index lifecycle ---------------------------------------------------------------
 
-    def index(self) -> _Index:
+    def index(self) -> Index:
         """The index for the store's current revision (rebuilt only when the store changed)."""
         index = self._keeper.current()
         if self._embed and index is not self._embedded_for:
@@ -510,7 +188,7 @@ class Searcher:
             self._search_keywords(idx, query, result, limit, scope)
         return result
 
-    def _resolve(self, idx: _Index, cleaned: str, previous: SearchResult | None) -> Resolution:
+    def _resolve(self, idx: Index, cleaned: str, previous: SearchResult | None) -> Resolution:
         if previous is None or not previous.resolved:
             return Resolution(cleaned)
         top = previous.hits[0].record if previous.hits else None
@@ -554,7 +232,7 @@ class Searcher:
 
     # -- case numbers ----------------------------------------------------------------------
 
-    def _search_cases(self, idx: _Index, query: Query, result: SearchResult,
+    def _search_cases(self, idx: Index, query: Query, result: SearchResult,
                       scope: set[int] | None = None) -> bool:
         """Resolve case candidates. True when the question is settled (hits or an honest miss)."""
         exact: list[int] = []
@@ -611,7 +289,7 @@ class Searcher:
 
     # -- keywords --------------------------------------------------------------------------
 
-    def _search_keywords(self, idx: _Index, query: Query, result: SearchResult,
+    def _search_keywords(self, idx: Index, query: Query, result: SearchResult,
                          limit: int, scope: set[int] | None = None) -> None:
         allowed = self._body_docs(idx, query)
         if scope is not None:
@@ -655,7 +333,7 @@ class Searcher:
         result.hits = [Hit(idx.records[s.doc], round(s.score, 4), "keyword")
                        for s in good[:limit]]
 
-    def _similarities(self, idx: _Index, query: Query) -> Any | None:
+    def _similarities(self, idx: Index, query: Query) -> Any | None:
         """Cosine similarity of the question to every item (-1 where an item has no vector)."""
         vectors = self.vectors()
         if vectors is None:
@@ -670,7 +348,7 @@ class Searcher:
         sims[~mask] = -1.0
         return sims
 
-    def _rescue(self, idx: _Index, query: Query, scored: list[_Scored]) -> list[_Scored]:
+    def _rescue(self, idx: Index, query: Query, scored: list[_Scored]) -> list[_Scored]:
         """Items the words partly match and the model puts nearest to the question.
 
         The model never answers alone (its similarities do not separate unanswerable questions
@@ -701,7 +379,7 @@ class Searcher:
                 out.append(_Scored(s.doc, s.score * (1.0 - 0.1 * rank), s.coverage, True))
         return out
 
-    def _body_docs(self, idx: _Index, query: Query) -> set[int] | None:
+    def _body_docs(self, idx: Index, query: Query) -> set[int] | None:
         """Items of the bodies and municipalities the question names (None: no such filter)."""
         out: set[int] | None = None
         for names, docs in ((query.bodies, idx.body_docs),
@@ -711,7 +389,7 @@ class Searcher:
                 out = found if out is None else out & found
         return out
 
-    def _meetings(self, idx: _Index, query: Query, allowed: set[int] | None) -> list[str]:
+    def _meetings(self, idx: Index, query: Query, allowed: set[int] | None) -> list[str]:
         """Ids of the meetings the question's filters select, newest first."""
         out = []
         for mid, docs in idx.meeting_docs.items():  # newest meeting first
@@ -724,7 +402,7 @@ class Searcher:
             return out[:1]
         return out
 
-    def _filter_only(self, idx: _Index, query: Query, result: SearchResult,
+    def _filter_only(self, idx: Index, query: Query, result: SearchResult,
                      allowed: set[int] | None, limit: int) -> None:
         """Questions with filters but no topic: "seneste møde", "i 2016", "Direktionen".
 
@@ -754,7 +432,7 @@ class Searcher:
             docs = sorted(idx.meeting_docs[mid], key=lambda d: idx.records[d].item_number or 0)
             result.listed.extend(idx.records[d] for d in docs)
 
-    def _agenda_item(self, idx: _Index, query: Query, result: SearchResult,
+    def _agenda_item(self, idx: Index, query: Query, result: SearchResult,
                      allowed: set[int] | None) -> None:
         """"Punkt 3", "første punkt" in the meetings the filters select, newest first."""
         for mid in self._meetings(idx, query, allowed):
@@ -767,7 +445,7 @@ class Searcher:
         if not result.hits:
             result.hint = _hint(query.lang, "words")
 
-    def _meeting_fact(self, idx: _Index, query: Query, result: SearchResult,
+    def _meeting_fact(self, idx: Index, query: Query, result: SearchResult,
                       scope: set[int] | None, previous: SearchResult | None) -> None:
         """Where and when a meeting was held, who took part, who was absent.
 
@@ -786,7 +464,7 @@ class Searcher:
         docs = sorted(idx.meeting_docs.get(mid, ()), key=lambda d: idx.records[d].item_number or 0)
         result.hits = [Hit(idx.records[d], 0.0, "meeting") for d in docs]
 
-    def _fact_meeting(self, idx: _Index, query: Query, scope: set[int] | None,
+    def _fact_meeting(self, idx: Index, query: Query, scope: set[int] | None,
                       previous: SearchResult | None) -> str | None:
         allowed = self._body_docs(idx, query)
         if scope is not None:
@@ -803,7 +481,7 @@ class Searcher:
             return previous.hits[0].record.meeting_id
         return next(iter(idx.meeting_docs), None)
 
-    def _score(self, idx: _Index, query: Query, allowed: set[int] | None) -> list[_Scored]:
+    def _score(self, idx: Index, query: Query, allowed: set[int] | None) -> list[_Scored]:
         plans = _join_split_compounds(idx, [_plan(idx, c) for c in query.concepts])
         total_weight = sum(p.weight for p in plans if not p.concept.optional)
         if not any(p.known and not p.concept.optional and p.weight >= idx.common_idf
@@ -858,15 +536,15 @@ class Searcher:
 @dataclass
 class _Plan:
     concept: Concept
-    alternatives: list[list[_TermInfo]]
+    alternatives: list[list[TermInfo]]
     weight: float
     known: bool
     size: int
 
 
-def _plan(idx: _Index, concept: Concept) -> _Plan:
+def _plan(idx: Index, concept: Concept) -> _Plan:
     """Match a concept's alternatives against the vocabulary (no postings read yet)."""
-    alternatives: list[list[_TermInfo]] = []
+    alternatives: list[list[TermInfo]] = []
     weight = 0.0
     known = False
     size = 0
@@ -886,7 +564,7 @@ def _plan(idx: _Index, concept: Concept) -> _Plan:
     return _Plan(concept, alternatives, weight, known, size)
 
 
-def _absent_topic(idx: _Index, query: Query) -> bool:
+def _absent_topic(idx: Index, query: Query) -> bool:
     """A Danish question names a rare word the minutes never use ("parkering", "Kattegat").
 
     Then the answer is "not in these minutes", however near the model puts some item. English
@@ -898,7 +576,7 @@ def _absent_topic(idx: _Index, query: Query) -> bool:
                for c in query.concepts)
 
 
-def _join_split_compounds(idx: _Index, plans: list[_Plan]) -> list[_Plan]:
+def _join_split_compounds(idx: Index, plans: list[_Plan]) -> list[_Plan]:
     """Join a word the index does not know with its neighbour when together they are a word.
 
     Staff split long Danish compounds, often with a slip as well ("demens stratgi" for
@@ -934,7 +612,7 @@ def _join_split_compounds(idx: _Index, plans: list[_Plan]) -> list[_Plan]:
     return plans
 
 
-def _concept_scores(idx: _Index, plan: _Plan, cand: set[int] | None) -> dict[int, float]:
+def _concept_scores(idx: Index, plan: _Plan, cand: set[int] | None) -> dict[int, float]:
     """Per-doc score of a concept: its best alternative (a phrase needs most of its words)."""
     best: dict[int, float] = {}
     for infos in plan.alternatives:
@@ -951,15 +629,8 @@ def _concept_scores(idx: _Index, plan: _Plan, cand: set[int] | None) -> dict[int
     return best
 
 
-def _newest_first(idx: _Index, docs: list[int]) -> list[int]:
+def _newest_first(idx: Index, docs: list[int]) -> list[int]:
     return sorted(docs, key=lambda d: idx.date_rank[d])
-
-
-def _date_key(r: ItemRecord) -> str:
-    # Sort key for "newest first": invert the ISO date's digits; undated items last.
-    if not r.date:
-        return "~"
-    return "".join(chr(ord("9") - ord(ch) + ord("0")) if ch.isdigit() else ch for ch in r.date)
 
 
 def _mentions(r: ItemRecord, words: list[str]) -> bool:

@@ -45,12 +45,17 @@ def normalise(text: str) -> str:
     >>> normalise("Økonomiudvalgsrådet") == normalise("oekonomiudvalgsraadet")
     True
     """
+    return " ".join(_TOKEN.findall(_fold(text)))
+
+
+def _fold(text: str) -> str:
+    """Lower case, Danish letters and accents to ASCII; line breaks and punctuation kept."""
     text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
     if not text.isascii():
         # Remaining accents (é, è, ñ ...) are stripped after decomposition.
         text = unicodedata.normalize("NFKD", text)
         text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return " ".join(_TOKEN.findall(text))
+    return text
 
 
 def tokenise(text: str) -> list[str]:
@@ -142,11 +147,13 @@ def _general_zipf_table() -> dict[str, float]:
             return table
         floor = 10 ** (_MIN_ZIPF - 9)
         for lang in ("da", "en"):
-            for word, freq in wordfreq.get_frequency_dict(lang).items():
-                if freq < floor:
-                    continue
+            frequent = [(w, f) for w, f in wordfreq.get_frequency_dict(lang).items()
+                        if f >= floor and "\n" not in w]
+            # Folded in one call, not one per word: this table is built at the first question.
+            folded = _fold("\n".join(w for w, _ in frequent)).split("\n")
+            for line, (_, freq) in zip(folded, frequent, strict=True):
                 zipf = math.log10(freq) + 9
-                for token in tokenise(word):
+                for token in _TOKEN.findall(line):
                     if zipf > table.get(token, 0.0):
                         table[token] = zipf
         _general = table

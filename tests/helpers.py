@@ -20,6 +20,7 @@ import os
 import socket
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -255,6 +256,15 @@ class CountingBuild:
     def __init__(self) -> None:
         self.calls = 0
 
-    def __call__(self, records: list) -> dict:
+    def __call__(self, store: Any) -> BuiltIndex:
         self.calls += 1
-        return {"titles": [r.title for r in records], "records": records}
+        records = store.items()
+        return BuiltIndex([r.title for r in records], records)
+
+
+@dataclass
+class BuiltIndex:
+    """What :class:`CountingBuild` builds: the titles, and the records the saved file omits."""
+
+    titles: list[str]
+    records: list

@@ -162,8 +162,8 @@ def test_the_search_index_is_saved_in_postgresql_for_every_process(
     first = index_cache.load_or_build(PgStore(url), build)
     index_cache.wait_saved()
     second = index_cache.load_or_build(PgStore(url), build)  # another process starting
-    assert build.calls == 1 and second["titles"] == first["titles"]
-    assert index_cache.load_or_build(PgStore(url, municipality="Holbæk"), build)["titles"] == []
+    assert build.calls == 1 and second.titles == first.titles
+    assert index_cache.load_or_build(PgStore(url, municipality="Holbæk"), build).titles == []
     PgStore(url).ingest([make_meeting(3)])
-    assert len(index_cache.load_or_build(PgStore(url), build)["titles"]) == 12
+    assert len(index_cache.load_or_build(PgStore(url), build).titles) == 12
     assert build.calls == 3

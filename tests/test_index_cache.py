@@ -13,7 +13,7 @@ from store import index_cache
 from store.db import Store
 from store.ingest import ingest_paths
 from store.search import Searcher
-from tests.helpers import SAMPLES, CountingBuild, make_meeting
+from tests.helpers import SAMPLES, BuiltIndex, CountingBuild, make_meeting
 
 
 @pytest.fixture
@@ -35,9 +35,9 @@ def test_a_restart_loads_the_saved_index(store_path: Path) -> None:
     assert index_cache.cache_path(Store(store_path)).exists()
     second = load(store_path, build)
     assert build.calls == 1
-    assert second["titles"] == first["titles"]
+    assert second.titles == first.titles
     # The records are not in the file: they are the (new) store's own.
-    assert second["records"] == first["records"] and second["records"] is not first["records"]
+    assert second.records == first.records and second.records is not first.records
 
 
 def test_changed_minutes_make_the_saved_index_stale(store_path: Path) -> None:
@@ -45,7 +45,7 @@ def test_changed_minutes_make_the_saved_index_stale(store_path: Path) -> None:
     load(store_path, build)
     Store(store_path).ingest([make_meeting(3)])  # another process adds a meeting
     index = load(store_path, build)
-    assert build.calls == 2 and len(index["titles"]) == 12
+    assert build.calls == 2 and len(index.titles) == 12
     Store(store_path).state_put("feedback", "k", {"vote": 1})  # state is not content
     load(store_path, build)
     assert build.calls == 2
@@ -59,11 +59,11 @@ def test_a_corrupt_or_foreign_file_is_rebuilt(store_path: Path, content: bytes |
         stamp = Store(store_path).content_stamp()
         with open(path, "wb") as handle:
             pickle.dump((index_cache.FORMAT_VERSION, stamp, "other code"), handle)
-            pickle.dump({"titles": ["stale"]}, handle)
+            pickle.dump(BuiltIndex(["stale"], []), handle)
     else:
         path.write_bytes(content)
     index = load(store_path, build)
-    assert build.calls == 1 and "stale" not in index["titles"]
+    assert build.calls == 1 and "stale" not in index.titles
     load(store_path, build)
     assert build.calls == 1  # and the good file replaced it
 
@@ -95,10 +95,10 @@ class GatedBuild(CountingBuild):
         super().__init__()
         self.gate: threading.Event | None = None
 
-    def __call__(self, records: list) -> dict:
+    def __call__(self, store: Store) -> BuiltIndex:
         if self.gate is not None:
             assert self.gate.wait(10)
-        return super().__call__(records)
+        return super().__call__(store)
 
 
 def test_a_slow_index_is_rebuilt_in_the_background(tmp_path: Path) -> None:
@@ -107,23 +107,23 @@ def test_a_slow_index_is_rebuilt_in_the_background(tmp_path: Path) -> None:
     build = GatedBuild()
     keeper = index_cache.IndexKeeper(store, build, background_after=0.0)
     first = keeper.current()
-    assert len(first["titles"]) == 4
+    assert len(first.titles) == 4
     build.gate = threading.Event()
     store.ingest([make_meeting(2)])
     # Questions meanwhile are answered at once, from the previous index.
     assert keeper.current() is first and keeper.current() is first
     build.gate.set()
     keeper.wait_built(10)
-    assert len(keeper.current()["titles"]) == 8
+    assert len(keeper.current().titles) == 8
     assert build.calls == 2  # one rebuild, however many questions came meanwhile
 
 
 def test_a_small_index_is_rebuilt_at_once(tmp_path: Path) -> None:
     store = Store(None)
     keeper = index_cache.IndexKeeper(store, CountingBuild())
-    assert keeper.current()["titles"] == []
+    assert keeper.current().titles == []
     store.ingest([make_meeting(1)])
-    assert len(keeper.current()["titles"]) == 4
+    assert len(keeper.current().titles) == 4
 
 
 def test_a_store_changed_behind_its_stamp_is_not_given_the_old_index(store_path: Path) -> None:
@@ -133,4 +133,4 @@ def test_a_store_changed_behind_its_stamp_is_not_given_the_old_index(store_path:
     raw["items"].pop(next(iter(raw["items"])))  # an edit by hand: same stamp, one item fewer
     store_path.write_text(json.dumps(raw), encoding="utf-8")
     index = load(store_path, build)
-    assert build.calls == 2 and len(index["titles"]) == 7
+    assert build.calls == 2 and len(index.titles) == 7
