@@ -97,6 +97,22 @@ def _searcher(ctx: Context):
     return Searcher(_open_filled_store(ctx))
 
 
+def _saved_index(store):
+    """A searcher holding the store's saved search index, if there is one (else None).
+
+    Loaded before an ingest so that the ingest can update it for the meetings it changes: the
+    bot's next start then loads the index instead of spending seconds building it.
+    """
+    from store.index_cache import saved_for
+    from store.search import Searcher
+
+    if not saved_for(store):
+        return None
+    searcher = Searcher(store)
+    searcher.index()
+    return searcher
+
+
 # -- commands ---------------------------------------------------------------------------------
 
 def cmd_ingest(ctx: Context) -> int:
@@ -108,10 +124,13 @@ def cmd_ingest(ctx: Context) -> int:
     store = _open_store(ctx)
     settings = ctx.loaded.settings
     policy = SizePolicy(ctx.args.max_size) if ctx.args.max_size else settings.size_policy
+    kept = _saved_index(store)
     with IngestProgress(ctx.err) as progress:
         summary = ingest_paths(store, ctx.args.paths, policy=policy,
                                progress=progress.update,
                                municipality=ctx.args.municipality)
+    if kept is not None and summary.report.changed:
+        kept.update_index()
     if summary.files == 0 and not summary.skipped:
         print("referat: no files found in " + ", ".join(ctx.args.paths), file=ctx.err)
         return EXIT_ERROR

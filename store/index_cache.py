@@ -84,6 +84,21 @@ def load_or_build(store: Any, build: Callable[[Any], T]) -> T:
     return index
 
 
+def saved_for(store: Any) -> bool:
+    """True if an index saved for the store's current content is there to be loaded."""
+    key = _key(store)
+    if key is None:
+        return False
+    path = cache_path(store)
+    if path is None:
+        return store.load_saved_index(repr(key)) is not None
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle) == key
+    except Exception:  # missing, corrupt or foreign: as good as none
+        return False
+
+
 def update_or_build(store: Any, previous: T | None, build: Callable[[Any], T],
                     update: Callable[[T, Any], T | None] | None) -> T:
     """``update(previous, store)`` when it can (then saved), else :func:`load_or_build`."""

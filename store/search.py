@@ -18,7 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from store import semantic
+from store import index_cache, semantic
 from store.casenum import case_key, find_case_numbers, typo_variants
 from store.db import Store
 from store.followup import Resolution, resolve
@@ -134,6 +134,17 @@ class Searcher:
             self._embedded_for = index
             threading.Thread(target=self.start_backfill, daemon=True).start()
         return index
+
+    def update_index(self) -> None:
+        """Bring the index up to the store's content now, and wait until it is saved.
+
+        For a one-shot ingest that loaded the saved index first: its update is then saved for
+        the next start, which loads it instead of building a new one.
+        """
+        self._keeper.current()
+        self._keeper.wait_built()
+        self._keeper.current()
+        index_cache.wait_saved()
 
     # -- public API ----------------------------------------------------------------------
 

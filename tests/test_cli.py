@@ -77,6 +77,24 @@ def test_ingest_reports_counts_in_a_table_and_is_idempotent(cli, db: str) -> Non
     assert Path(db).read_bytes() == before
 
 
+def test_ingest_keeps_the_saved_search_index_current(cli, loaded: str, tmp_path: Path) -> None:
+    from store import index_cache
+    from store.db import Store
+
+    code, _, _ = cli("ask", "--db", loaded, "plasterordning")  # saves the index
+    assert code == 0 and index_cache.saved_for(Store(loaded))
+    new = tmp_path / "new.txt"
+    text = (SAMPLES / "direktionen-2023-02-20.txt").read_text(encoding="utf-8")
+    new.write_text(text.replace("20-02-2023", "20-02-2031").replace("Plasterordning",
+                                                                    "Forbindingsordning"),
+                   encoding="utf-8")
+    code, _, err = cli("ingest", "--db", loaded, str(new))
+    assert code == 0, err
+    assert index_cache.saved_for(Store(loaded))  # updated for the new meeting, not stale
+    index = index_cache.load_or_build(Store(loaded), lambda store: pytest.fail("rebuilt"))
+    assert "forbindingsordning" in index.df
+
+
 def test_ingest_skips_bad_files_naming_each_once(cli, db: str, tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
