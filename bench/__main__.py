@@ -1,4 +1,5 @@
-"""``python -m bench [--meetings 1000 10000] [--repeat N]``: one table of scale measurements,
+"""``python -m bench [--meetings 1000 10000] [--engines 10000] [--repeat N]``: one table of scale
+measurements, then the engines beside SQLite FTS5 against their targets (:mod:`bench.engines`),
 each figure the median of N runs.
 
 Rows from ``bench.pdf`` (document extraction) are included when that module is present.
@@ -27,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="corpus sizes in meetings (default: 1000 10000)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs per size; each figure is the median (default: 3)")
+    parser.add_argument("--engines", type=int, default=10_000, metavar="MEETINGS",
+                        help="generated meetings for the engine table (default: 10000, which "
+                             "is about 90,000 items; 0 leaves the table out)")
     args = parser.parse_args(argv)
     rows = [samples_eval()]
     for meetings in args.meetings:
@@ -39,6 +43,11 @@ def main(argv: list[str] | None = None) -> int:
         if extra is not None and hasattr(extra, "rows"):
             rows.extend(extra.rows())
     _print_table(rows)
+    if args.engines:
+        from bench.engines import run as run_engines
+
+        print()
+        print(run_engines(args.engines, max(1, args.repeat), None, None))
     return 0
 
 

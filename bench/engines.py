@@ -14,7 +14,9 @@ process, ``--repeat`` times; the table shows medians:
 * cold start to first answer: process start, open the store, answer one question;
 * one click / follow: one ``state_put`` of a 👍 or a follow, median of 20;
 * new meeting answerable: another process (a second store object) ingests a meeting; time until
-  this process's searcher answers a question only that meeting answers;
+  this process's searcher answers a question only that meeting answers, asked every 10 ms;
+* slowest question meanwhile: the slowest of those questions, counted from when it was due,
+  until three seconds after the meeting became answerable;
 * memory per item: resident memory after the first answer minus before opening the store;
 * warm ask p50 / p95 over 200 mixed questions (case numbers, titles, typos, English, filters).
 """
@@ -22,6 +24,7 @@ process, ``--repeat`` times; the table shows medians:
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import re
@@ -44,6 +47,7 @@ QUESTIONS = ROOT / "examples" / "questions.jsonl"
 SAMPLES = ROOT / "examples" / "minutes"
 NEW_WORD = "svanesøplasterordning"  # only the benchmark's new meeting has it
 FIRST_QUESTION = "hvad blev der besluttet om plasterordningen?"
+AFTER_S = 3.0  # questions keep coming this long after the new meeting is answerable
 ENGINES = ("tinydb", "tinydb+saved index", "postgresql", "sqlite fts5")
 
 
@@ -154,21 +158,35 @@ def child_warm(engine: str, location: str, new_minutes: str) -> dict:
         clicks.append(_ms(time.perf_counter() - start) / 2)
     writer = open_store_at(location)  # another process's view of the same store
     ingest_paths(writer, [new_minutes])
-    start = time.perf_counter()
-    slowest = 0.0
-    while True:
-        asked = time.perf_counter()
-        found = searcher.search(NEW_WORD).hits
-        slowest = max(slowest, time.perf_counter() - asked)
-        if found:
-            break
-        time.sleep(0.01)  # a question every 10 ms, as a busy bot might get
-    answerable = time.perf_counter() - start
+    answerable, slowest = _ask_meanwhile(searcher)
     questions = _mixed_questions(store.items(), _eval_questions(), random.Random(7))
     times = sorted(_timed(searcher.search, q) for q in questions)
     return {"click_ms": statistics.median(clicks), "answerable_s": answerable,
             "slowest_meanwhile_ms": _ms(slowest), "per_item_kib": per_item_kib,
             "p50_ms": statistics.median(times), "p95_ms": times[int(0.95 * (len(times) - 1))]}
+
+
+def _ask_meanwhile(searcher) -> tuple[float, float]:
+    """Ask every 10 ms, as a busy bot might be asked, from just after a new meeting was
+    written until ``AFTER_S`` after it became answerable (the index is saved meanwhile).
+
+    Returns the seconds until it was answerable and the slowest question's latency, counted
+    from when it was due, so a question held up behind the interpreter lock counts in full.
+    """
+    start = time.perf_counter()
+    answerable: float | None = None
+    slowest = 0.0
+    for n in itertools.count():
+        due = start + n * 0.01
+        time.sleep(max(0.0, due - time.perf_counter()))
+        found = searcher.search(NEW_WORD).hits
+        now = time.perf_counter()
+        slowest = max(slowest, now - due)
+        if found and answerable is None:
+            answerable = now - start
+        if answerable is not None and now - start > answerable + AFTER_S:
+            return answerable, slowest
+    raise AssertionError("unreachable")
 
 
 def _warm_fts5(location: str) -> dict:
@@ -326,21 +344,28 @@ def _reset_pg(url: str) -> None:
                      (uuid.uuid4().hex,))
 
 
+# (label, target, cell): the issue's targets at 100,000 items beside each engine's figure.
+ROWS: tuple[tuple[str, str, Callable[[str, dict, dict], str]], ...] = (
+    ("load the corpus into the engine", "< 15 s",
+     lambda e, r, setup: f"{setup[e.split('+')[0]]:.1f} s"),
+    ("cold start to first answer", "< 2 s", lambda e, r, setup: f"{r['cold_s']:.2f} s"),
+    ("one click or follow", "< 20 ms", lambda e, r, setup: f"{r['click_ms']:.1f} ms"),
+    ("new meeting answerable", "< 2 s", lambda e, r, setup: f"{r['answerable_s']:.2f} s"),
+    ("slowest question meanwhile", "< 100 ms",
+     lambda e, r, setup: f"{r['slowest_meanwhile_ms']:.0f} ms"),
+    ("memory per item", "< 2 KiB", lambda e, r, setup: f"{r['per_item_kib']:.1f} KiB"),
+    ("warm ask p50 / p95", "p95 < 50 ms",
+     lambda e, r, setup: f"{r['p50_ms']:.1f} / {r['p95_ms']:.1f} ms"),
+)
+
+
 def _table(items: int, results: dict, setup: dict, repeat: int) -> str:
-    rows = [
-        ("load the corpus into the engine", lambda e, r: f"{setup[e.split('+')[0]]:.1f} s"),
-        ("cold start to first answer", lambda e, r: f"{r['cold_s']:.2f} s"),
-        ("one click or follow", lambda e, r: f"{r['click_ms']:.1f} ms"),
-        ("new meeting answerable", lambda e, r: f"{r['answerable_s']:.2f} s"),
-        ("slowest question meanwhile", lambda e, r: f"{r['slowest_meanwhile_ms']:.0f} ms"),
-        ("memory per item", lambda e, r: f"{r['per_item_kib']:.1f} KiB"),
-        ("warm ask p50 / p95", lambda e, r: f"{r['p50_ms']:.1f} / {r['p95_ms']:.1f} ms"),
-    ]
     head = f"{items:,} items, median of {repeat} runs"
-    lines = [f"| {head} | " + " | ".join(ENGINES) + " |",
-             "|---" * (len(ENGINES) + 1) + "|"]
-    for label, cell in rows:
-        lines.append(f"| {label} | " + " | ".join(cell(e, results[e]) for e in ENGINES) + " |")
+    lines = [f"| {head} | target | " + " | ".join(ENGINES) + " |",
+             "|---" * (len(ENGINES) + 2) + "|"]
+    for label, target, cell in ROWS:
+        cells = " | ".join(cell(e, results[e], setup) for e in ENGINES)
+        lines.append(f"| {label} | {target} | {cells} |")
     return "\n".join(lines)
 
 

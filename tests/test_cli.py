@@ -82,6 +82,7 @@ def test_ingest_keeps_the_saved_search_index_current(cli, loaded: str, tmp_path:
     from store.db import Store
 
     code, _, _ = cli("ask", "--db", loaded, "plasterordning")  # saves the index
+    index_cache.wait_saved()  # as the command's process does before it exits
     assert code == 0 and index_cache.saved_for(Store(loaded))
     new = tmp_path / "new.txt"
     text = (SAMPLES / "direktionen-2023-02-20.txt").read_text(encoding="utf-8")

@@ -167,3 +167,22 @@ def test_the_search_index_is_saved_in_postgresql_for_every_process(
     PgStore(url).ingest([make_meeting(3)])
     assert len(index_cache.load_or_build(PgStore(url), build).titles) == 12
     assert build.calls == 3
+
+
+def test_postgresql_reloads_only_the_meetings_another_process_changed(
+    new_store: EngineFactory
+) -> None:
+    url = new_store.new_database_url()
+    PgStore(url).ingest([make_meeting(n) for n in range(1, 6)])
+    reader = PgStore(url)
+    before = {(r.meeting_id, r.item_number): r for r in reader.items()}
+    PgStore(url).ingest([make_meeting(6), make_meeting(2, decision="Udsat.")])
+    assert reader.refresh()
+    after = reader.items()
+    assert len(after) == len(before) + 4
+    for r in after:
+        old = before.get((r.meeting_id, r.item_number))
+        if r.meeting_id == make_meeting(2).meeting_id:
+            assert old is not None and r is not old and r.decision in ("Udsat.", "")
+        elif old is not None:
+            assert r is old  # an unchanged meeting's records are kept, not fetched again
