@@ -58,6 +58,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from store import journal
 from store.memory import bulk_allocation
 from store.records import ItemRecord, Meeting, MeetingRecord, StoreError
 
@@ -86,6 +87,7 @@ _ITEM_TYPES = _field_types(ItemRecord)
 _MEETING_TYPES = _field_types(MeetingRecord)
 # The tables that hold records; anything else is a state table.
 _RESERVED = frozenset({MEETINGS, ITEMS, META})
+_JOURNALED = (META, MEETINGS, ITEMS)
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 _Signature = tuple[int, int, int]  # (st_mtime_ns, st_size, st_ino) of the file last read/written
@@ -371,10 +373,13 @@ class Store:
         self._meeting_ids: dict[str, int] = {}
         self._item_ids: dict[str, list[int]] = {}
         self._items: list[ItemRecord] = []
+        self._records_by_doc: dict[str, tuple[dict[str, Any], ItemRecord]] = {}
         self._items_ready = False
         self._meetings: list[MeetingRecord] = []
         data: Tables = {}
         self._sig: _Signature | None = None
+        # Writes leave a journal for other processes' stores (not the small state sidecar's).
+        self._journaled = self.path is not None and not state_only
         if self.path is not None:
             if self.path.is_dir():
                 raise StoreError(f"{self.path} is a folder, not a store file")
@@ -412,15 +417,30 @@ class Store:
         with self._lock:
             self._index()
             if not self._items_ready:
-                items = self._raw(ITEMS)
-                with bulk_allocation():
-                    self._items = [
-                        item_record(items[str(doc_id)])
-                        for doc in self._meeting_docs
-                        for doc_id in self._item_ids.get(doc.get("meeting_id"), ())
-                    ]
+                self._items = self._item_records()
                 self._items_ready = True
             return list(self._items)
+
+    def _item_records(self) -> list[ItemRecord]:
+        """Records of every item in order; a document unchanged since the last call (the same
+        object, as after a journal or an own write) keeps its record, so after an ingest only
+        the new items are made, and every holder of a record shares the one object."""
+        items = self._raw(ITEMS)
+        previous = self._records_by_doc
+        made: dict[str, tuple[dict[str, Any], ItemRecord]] = {}
+        out: list[ItemRecord] = []
+        with bulk_allocation():
+            for doc in self._meeting_docs:
+                for doc_id in self._item_ids.get(doc.get("meeting_id"), ()):
+                    key = str(doc_id)
+                    raw = items[key]
+                    known = previous.get(key)
+                    record = known[1] if known is not None and known[0] is raw \
+                        else item_record(raw)
+                    made[key] = (raw, record)
+                    out.append(record)
+        self._records_by_doc = made
+        return out
 
     def items_for_meeting(self, meeting_id: str) -> list[ItemRecord]:
         with self._lock:
@@ -463,12 +483,24 @@ class Store:
     def _refresh_own(self) -> bool:
         assert self.path is not None
         with self._lock:
-            if _stat_signature(self.path) == self._sig:
-                return False
+            return self._reread()
+
+    def _reread(self) -> bool:
+        """Take another process's write, if there was one: from its journal when this store
+        is one write behind (:mod:`store.journal`), else by reading the whole file."""
+        assert self.path is not None
+        sig = _stat_signature(self.path)
+        if sig == self._sig:
+            return False
+        changed = journal.read(self.path, self._content_stamp(), sig) \
+            if self._journaled and sig is not None else None
+        if changed is not None:
+            data = journal.apply(self._storage.data, changed)
+        else:
             data, sig = _read_file(self.path)
-            self._sig = sig
-            self._reload(data)
-            return True
+        self._sig = sig
+        self._reload(data)
+        return True
 
     def stats(self) -> StoreStats:
         with self._lock:
@@ -740,7 +772,7 @@ class Store:
                 try:
                     yield
                     if storage.dirty:
-                        stamp = self._content_stamp()
+                        before = stamp = self._content_stamp()
                         if self._content_dirty:
                             stamp = uuid.uuid4().hex
                         meta = self._table(META)
@@ -750,6 +782,8 @@ class Store:
                         sig = self._flush()
                         if self.path is not None:
                             self._sig = sig
+                        if self._journaled and sig is not None:
+                            self._journal(snapshot, before, stamp, sig)
                         if self._content_dirty:
                             self._changed()
                 except BaseException:
@@ -758,6 +792,14 @@ class Store:
                     raise
                 finally:
                     self._in_transaction = False
+
+    def _journal(self, snapshot: Tables, before: str | None, after: str | None,
+                 sig: _Signature) -> None:
+        assert self.path is not None
+        data = self._storage.data
+        changed = journal.changes(snapshot, data, _JOURNALED) \
+            if set(data) <= set(_JOURNALED) else None
+        journal.write(self.path, before, after, sig, changed, _atomic_write)
 
     def _flush(self) -> _Signature | None:
         try:
@@ -789,9 +831,7 @@ class Store:
         """Reload if another process wrote since we last read (called under the file lock)."""
         if self.path is None:
             return
-        if _stat_signature(self.path) != self._sig:
-            data, self._sig = _read_file(self.path)
-            self._reload(data)
+        self._reread()
 
     def _remove_stray_temps(self) -> None:
         """Delete temporary files left by a writer that was killed (safe: we hold the lock)."""
