@@ -24,6 +24,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 Tables = dict[str, dict[str, dict[str, Any]]]
 Signature = tuple[int, int, int]
 
@@ -63,10 +65,10 @@ def write(path: Path, before: str | None, after: str | None, sig: Signature,
         with contextlib.suppress(OSError):
             os.unlink(target)
         return
-    blob = json.dumps({"format": FORMAT, "before": before, "after": after, "sig": list(sig),
-                       "tables": changed}, ensure_ascii=False, separators=(",", ":"))
+    blob = orjson.dumps({"format": FORMAT, "before": before, "after": after, "sig": list(sig),
+                         "tables": changed})  # records are written as their documents
     try:
-        write_file(target, blob.encode("utf-8"))
+        write_file(target, blob)
     except OSError:  # the file itself is written: readers then read it whole
         with contextlib.suppress(OSError):
             os.unlink(target)

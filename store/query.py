@@ -126,7 +126,18 @@ class Concept:
     alternatives: list[list[str]]
     optional: bool = False
     translated: bool = False
-    rarity: float = 1.0
+    # A word whose rarity counts (see :func:`store.text.rarity`); "" for a concept that counts
+    # in full when the minutes lack it (names, numbers, phrases).
+    rare_word: str = ""
+
+    @property
+    def rarity(self) -> float:
+        """How much this concept counts where the minutes never use it (1 in full).
+
+        Worked out only when asked, which is only for a word the index does not know: the
+        general word frequencies it needs take a third of a second to load.
+        """
+        return rarity(self.rare_word) if self.rare_word else 1.0
 
 
 @dataclass
@@ -436,9 +447,9 @@ def meeting_fact(text: str) -> tuple[str | None, str]:
 def _word_concept(word: str, names: frozenset[str] = frozenset()) -> Concept:
     # Numbers that are not case numbers or years ("25 mio.") may help ranking, never decide it.
     term = stem(word)
-    weight = 1.0 if word in names or word.isdigit() else rarity(word)
+    rare_word = "" if word in names or word.isdigit() else word
     return Concept(word, [[term]], optional=word.isdigit() or term in _GENERIC_STEMS,
-                   rarity=weight)
+                   rare_word=rare_word)
 
 
 _CAPITALISED = re.compile(r"(?<![.!?:]\s)(?<!^)\b([A-ZÆØÅ][\w-]+)")

@@ -132,7 +132,11 @@ def meeting_id(body: str, date: str | None, municipality: str | None = None) -> 
 
 @dataclass(slots=True)
 class ItemRecord:
-    """An agenda item as stored and searched: the item plus its meeting's identity."""
+    """An agenda item as stored and searched: the item plus its meeting's identity.
+
+    The store holds its items as these records and hands out the very objects (read-only by
+    contract); the attachments are a tuple, so not even a careless caller can change them.
+    """
 
     meeting_id: str
     body: str
@@ -149,12 +153,16 @@ class ItemRecord:
     presentation: str
     treatment: str
     economy: str
-    attachments: list[str]
+    attachments: tuple[str, ...]
     text: str
     source: str
     start_time: str | None = None
     municipality: str | None = None
     kind: str = MINUTES  # the meeting's kind: "agenda" means no decision has been made yet
+
+    def __post_init__(self) -> None:
+        if type(self.attachments) is not tuple:
+            self.attachments = tuple(self.attachments)
 
     @property
     def decision_pending(self) -> bool:
@@ -174,7 +182,7 @@ class ItemRecord:
             return self
         return dataclasses.replace(
             self, journal_number=None, document_number=None, decision="", recommendation="",
-            resume="", presentation="", treatment="", economy="", attachments=[], text="",
+            resume="", presentation="", treatment="", economy="", attachments=(), text="",
         )
 
     @classmethod
@@ -202,7 +210,7 @@ class ItemRecord:
             presentation=item.presentation,
             treatment=item.treatment,
             economy=item.economy,
-            attachments=list(item.attachments),
+            attachments=tuple(item.attachments),
             text=item.text,
             source=meeting.source,
         )
@@ -214,7 +222,7 @@ class ItemRecord:
         return cls(**{k: v for k, v in doc.items() if k in names}).public()
 
     def to_doc(self) -> dict[str, Any]:
-        """The stored document: a shallow copy (the only nested value is a list of strings)."""
+        """The stored document (its attachments a list, as JSON has them)."""
         doc = {name: getattr(self, name) for name in _ITEM_RECORD_FIELDS}
         doc["attachments"] = list(self.attachments)
         return doc

@@ -583,7 +583,7 @@ def _absent_topic(idx: Index, query: Query) -> bool:
     """
     if query.lang == "en":
         return False
-    return any(not c.optional and c.rarity >= 0.5 and not _plan(idx, c).known
+    return any(not c.optional and not _plan(idx, c).known and c.rarity >= 0.5
                for c in query.concepts)
 
 

@@ -86,7 +86,7 @@ def test_item_records_carry_the_meeting(store: Store) -> None:
     assert first.source == "minutes/Direktionen-2000-01-06.txt"
     assert first.case_number == "23-005000"
     assert first.decision == "Godkendt."
-    assert first.attachments == ["Bilag 1"]
+    assert first.attachments == ("Bilag 1",)
     assert closed.closed is True and closed.title == "Lukket: Personalesag"
     assert closed.decision == "" and closed.text == ""
 
@@ -142,22 +142,22 @@ def test_missing_content_hash_is_computed(store: Store) -> None:
 
 
 def test_returned_records_do_not_alias_the_stored_documents(store: Store) -> None:
-    # Records from items()/meetings() are shared per revision (read-only by contract), but even a
-    # careless caller cannot change what the store holds or writes.
+    # Records from items()/meetings() are shared (read-only by contract), but even a careless
+    # caller cannot change what the store holds or writes.
     store.ingest([make_meeting(1)])
-    store.items()[0].attachments.append("changed")
+    with pytest.raises(AttributeError):
+        store.items()[0].attachments.append("changed")  # a tuple
     store.meetings()[0].participants.append("changed")
-    store.items_for_meeting("Direktionen|2000-01-02")[1].attachments.clear()
     got = store.items()
     got.clear()
     assert len(store.items()) == 4
     assert [i.attachments for i in store.items_for_meeting("Direktionen|2000-01-02")] == [
-        ["Bilag 1"], ["Bilag 2"], ["Bilag 3"], []]
+        ("Bilag 1",), ("Bilag 2",), ("Bilag 3",), ()]
     assert store.meeting("Direktionen|2000-01-02").participants == ["Søren Ole Sørensen"]
     store.ingest([make_meeting(2)])  # a write after the mutation stores the original values
     if store.path is not None:
         reopened = Store(store.path)
-        assert reopened.items_for_meeting("Direktionen|2000-01-02")[0].attachments == ["Bilag 1"]
+        assert reopened.items_for_meeting("Direktionen|2000-01-02")[0].attachments == ("Bilag 1",)
 
 
 def test_items_list_is_cached_per_revision(store: Store) -> None:
