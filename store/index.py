@@ -136,10 +136,12 @@ def _add_postings(postings: Postings, first: int, per_doc: list[list[dict[str, i
             vals[t].append(v)
 
 
-def _drop_postings(postings: Postings, terms_of: Iterable[str], dead: set[int]) -> None:
-    """Remove the ``dead`` docs from the postings of the given terms (new lists, not in place)."""
+def _drop_postings(postings: Postings, terms_of: Iterable[str], dead: set[int]) -> set[str]:
+    """Remove the ``dead`` docs from the postings of the given terms (new lists, not in place);
+    returns the terms."""
     ids, vals = postings
-    for t in set(terms_of):
+    touched = set(terms_of)
+    for t in touched:
         if t not in ids:
             continue
         keep = [(d, v) for d, v in zip(ids[t], vals[t], strict=True) if d not in dead]
@@ -148,6 +150,7 @@ def _drop_postings(postings: Postings, terms_of: Iterable[str], dead: set[int]) 
             vals[t] = array("f", (v for _, v in keep))
         else:
             del ids[t], vals[t]
+    return touched
 
 
 class Index:
@@ -174,8 +177,7 @@ class Index:
         self._finish()
 
     def _finish(self) -> None:
-        """Everything derived from the postings, case keys and records: once per build/update."""
-        self.n = len(self.records) - self.holes  # items, not holes: what IDF counts
+        """Everything a build derives from the postings and records."""
         self.df = {t: len(a) for t, a in self.ids.items()}
         self.vocab = sorted(self.ids)
         self.rvocab = sorted(t[::-1] for t in self.ids)
@@ -183,9 +185,14 @@ class Index:
         for t in self.vocab:
             if not t.isdigit():
                 self.by_len.setdefault(len(t), []).append(t)
+        self._index_meetings()
+        self._reset()
+
+    def _reset(self) -> None:
+        """The collection statistics and empty query caches (after a build or an update)."""
+        self.n = len(self.records) - self.holes  # items, not holes: what IDF counts
         self.idf_unknown = self.idf_for(0)
         self.common_idf = self.idf_for(max(1.0, MAX_COMMON_SHARE * self.n))
-        self._index_meetings()
         self._info_cache: dict[tuple[str, bool], TermInfo] = {}
         self._map_cache: dict[str, dict[int, float]] = {}
         self._sem_keys: list[str] | None = None
@@ -200,12 +207,9 @@ class Index:
         self.bodies = sorted({records[d].body for d in live if records[d].body})
         self.years = {int(r.date[:4]) for d in live if (r := records[d]).date
                       and r.date[:4].isdigit()}
-        # Rank of each item by meeting date, newest first (0 = newest); undated items and
-        # holes last.
-        order = sorted(live, key=lambda d: (_date_key(records[d]), records[d].item_number or 0))
-        self.date_rank = [len(records)] * len(records)
-        for rank, d in enumerate(order):
-            self.date_rank[d] = rank
+        # A sort key per item, smaller for newer: meeting date, agenda number, position.
+        self.date_rank = [_HOLE if r is None else _age(r, d) for d, r in enumerate(records)]
+        order = sorted(live, key=self.date_rank.__getitem__)
         self.body_docs: dict[str, set[int]] = {}
         self.municipality_docs: dict[str, set[int]] = {}
         self.meeting_docs: dict[str, list[int]] = {}
@@ -447,11 +451,50 @@ class TermInfo:
 
 
 
-def _date_key(r: ItemRecord) -> str:
-    # Sort key for "newest first": invert the ISO date's digits; undated items last.
-    if not r.date:
-        return "~"
-    return "".join(chr(ord("9") - ord(ch) + ord("0")) if ch.isdigit() else ch for ch in r.date)
+class _SetsOnWrite:
+    """Changes to sets shared with the previous index: each set is copied before its first."""
+
+    def __init__(self) -> None:
+        self._copied: set[tuple[int, str]] = set()
+
+    def _own(self, table: dict[str, set[int]], key: str) -> set[int]:
+        if (id(table), key) not in self._copied or key not in table:
+            table[key] = set(table.get(key, ()))
+            self._copied.add((id(table), key))
+        return table[key]
+
+    def add(self, table: dict[str, set[int]], key: str, doc: int) -> None:
+        self._own(table, key).add(doc)
+
+    def discard(self, table: dict[str, set[int]], key: str | None, doc: int) -> None:
+        if key is None or key not in table:
+            return
+        docs = self._own(table, key)
+        docs.discard(doc)
+        if not docs:
+            del table[key]
+
+
+def _sorted_remove(values: list[str], value: str) -> None:
+    i = bisect.bisect_left(values, value)
+    if i < len(values) and values[i] == value:
+        del values[i]
+
+
+_UNDATED = 100_000_000
+_HOLE = (_UNDATED + 1) << 40
+
+
+def _age(r: ItemRecord, doc: int) -> int:
+    """Sort key for "newest first": the meeting date inverted (undated last), then the agenda
+    number, then the position, packed into one integer so sorting needs no Python calls."""
+    try:
+        days = 99_999_999 - int(r.date.replace("-", "")) if r.date else _UNDATED
+    except ValueError:
+        days = _UNDATED
+    number = min(max(r.item_number or 0, 0), 9_999)
+    return (days * 10_000 + number) << 24 | doc
+
 
 def _by_meeting(items: Iterable[ItemRecord]) -> dict[str, list[ItemRecord]]:
     """Items grouped by meeting, in the order given (agenda order within a meeting)."""
@@ -510,12 +553,73 @@ class _Update:
         index.ids, index.vals = dict(old.ids), dict(old.vals)
         dead_terms = (t for d in self.dead for fields_tf in _field_counts([old.records[d]])[0]
                       for tf in fields_tf for t in tf)
-        _drop_postings((index.ids, index.vals), dead_terms, self.dead)
+        touched = _drop_postings((index.ids, index.vals), dead_terms, self.dead)
         _add_postings((index.ids, index.vals), first, _field_counts(added)[0], index.avg,
-                      fresh=set())
+                      fresh=touched)
         self._cases(index, first)
-        index._finish()
+        self._terms(index, touched)
+        self._meetings(index, first)
+        index._reset()
         return index
+
+    def _terms(self, index: Index, touched: set[str]) -> None:
+        """Document frequencies and vocabularies: the old ones, changed where terms were."""
+        old = self.old
+        index.df = dict(old.df)
+        born, gone = [], []
+        for t in touched:
+            if t in index.ids:
+                if t not in old.df:
+                    born.append(t)
+                index.df[t] = len(index.ids[t])
+            elif index.df.pop(t, None) is not None:
+                gone.append(t)
+        index.vocab, index.rvocab, index.by_len = old.vocab, old.rvocab, old.by_len
+        if not born and not gone:
+            return
+        index.vocab, index.rvocab = list(old.vocab), list(old.rvocab)
+        index.by_len = dict(old.by_len)
+        lengths = {len(t) for t in born + gone if not t.isdigit()}
+        for n in lengths:
+            index.by_len[n] = list(index.by_len.get(n, ()))
+        for t in gone:
+            _sorted_remove(index.vocab, t)
+            _sorted_remove(index.rvocab, t[::-1])
+            if not t.isdigit():
+                _sorted_remove(index.by_len[len(t)], t)
+        for t in born:
+            bisect.insort(index.vocab, t)
+            bisect.insort(index.rvocab, t[::-1])
+            if not t.isdigit():
+                bisect.insort(index.by_len[len(t)], t)
+        for n in lengths:
+            if not index.by_len[n]:
+                del index.by_len[n]
+
+    def _meetings(self, index: Index, first: int) -> None:
+        """Dates, bodies, municipalities and meetings: the old ones, changed where items were."""
+        old, dead, records = self.old, self.dead, index.records
+        index.date_rank = old.date_rank + [_age(r, d) for d, r in enumerate(records[first:], first)]
+        index.body_docs, index.municipality_docs = dict(old.body_docs), dict(old.municipality_docs)
+        groups = _SetsOnWrite()
+        meetings = {mid: docs for mid, docs in old.meeting_docs.items() if docs[0] not in dead}
+        for d in dead:
+            r = old.records[d]
+            groups.discard(index.body_docs, r.body, d)
+            groups.discard(index.municipality_docs, r.municipality, d)
+        for d, r in enumerate(records[first:], first):
+            groups.add(index.body_docs, r.body, d)
+            if r.municipality:
+                groups.add(index.municipality_docs, r.municipality, d)
+            meetings.setdefault(r.meeting_id, []).append(d)
+        for mid in self.new:
+            meetings[mid].sort(key=index.date_rank.__getitem__)
+        index.meeting_docs = dict(sorted(meetings.items(),
+                                         key=lambda kv: index.date_rank[kv[1][0]]))
+        index.bodies = sorted(b for b in index.body_docs if b)
+        index.municipalities = sorted(index.municipality_docs)
+        index.years = {int(date[:4]) for docs in index.meeting_docs.values()
+                       if (date := records[docs[0]].date) and date[:4].isdigit()}  # type: ignore[union-attr]
 
     def _records(self) -> list[ItemRecord | None]:
         """The store's own records at the old positions, holes for the dead, new ones at the end.

@@ -44,6 +44,10 @@ def _view(index: Index) -> dict:
         "case_exact": {k: keys(v) for k, v in index.case_exact.items()},
         "case_partial": {k: keys(v) for k, v in index.case_partial.items()},
         "meetings": {m: keys(v) for m, v in index.meeting_docs.items()},
+        "meeting order": list(index.meeting_docs),
+        "by_len": index.by_len,
+        "municipalities": index.municipalities,
+        "municipality_docs": {m: keys(v) for m, v in index.municipality_docs.items()},
         "bodies": index.bodies,
         "body_docs": {b: keys(v) for b, v in index.body_docs.items()},
         "years": index.years,
@@ -72,6 +76,17 @@ def test_an_update_equals_a_fresh_build(store: Engine) -> None:
     assert updated is not None and updated.holes == 4  # meeting 7's four items
     assert _view(updated) == _view(Index.build(store))
     assert _view(old) == before  # the index questions were answered from is untouched
+
+
+def test_words_new_to_the_index_and_words_no_item_uses_any_more(store: Engine) -> None:
+    index = Index.build(store)
+    rare = "Kvaksalveriet blev afvist af Xylofonudvalget."
+    for decision in (rare, "Godkendt."):  # born, then gone
+        store.ingest([make_meeting(60, body="Xylofonudvalget", decision=decision)])
+        index = index.update(store)
+        assert index is not None
+        assert _view(index) == _view(Index.build(store))
+    assert "xylofonudvalg" not in index.df and "Xylofonudvalget" in index.bodies
 
 
 def test_a_replaced_meetings_old_text_is_gone(store: Engine) -> None:
