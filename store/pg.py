@@ -32,6 +32,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from store.db import (
     IngestReport,
     StoreStats,
@@ -41,9 +43,10 @@ from store.db import (
     meeting_record,
     newest_first,
 )
+from store.memory import bulk_allocation
 from store.records import ItemRecord, Meeting, MeetingRecord, StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 TS_CONFIG = "referat_da"
 # pg_advisory_xact_lock key shared by every writer of meetings and items (and the schema).
 _WRITE_LOCK = 0x5245_4645  # "REFE"
@@ -109,6 +112,11 @@ CREATE TABLE IF NOT EXISTS referat_saved_index (
   scope text PRIMARY KEY,
   key text NOT NULL,
   blob bytea NOT NULL
+);
+CREATE TABLE IF NOT EXISTS referat_vectors (
+  id bigserial PRIMARY KEY,
+  key text NOT NULL UNIQUE,
+  vec bytea NOT NULL
 );
 UPDATE referat_meta SET schema_version = {SCHEMA_VERSION} WHERE id = 1;
 """
@@ -281,6 +289,19 @@ class PgStore:
                 "ON CONFLICT (scope) DO UPDATE SET key = EXCLUDED.key, blob = EXCLUDED.blob",
                 (self.municipality or "", key, blob))
 
+    def vectors_since(self, after: int) -> list[tuple[int, str, bytes]]:
+        """Item vectors (see :mod:`store.semantic`) stored after row ``after``, in order."""
+        with self._conn() as conn:
+            rows = conn.execute("SELECT id, key, vec FROM referat_vectors WHERE id > %s "
+                                "ORDER BY id", (after,)).fetchall()
+        return [(int(i), key, bytes(vec)) for i, key, vec in rows]
+
+    def add_vectors(self, rows: Sequence[tuple[str, bytes]]) -> None:
+        """Store item vectors for every process; a key stored already is kept as it is."""
+        with self._conn() as conn, conn.cursor() as cur:
+            cur.executemany("INSERT INTO referat_vectors (key, vec) VALUES (%s, %s) "
+                            "ON CONFLICT (key) DO NOTHING", list(rows))
+
     def stats(self) -> StoreStats:
         where, params = self._scope()
         with self._conn() as conn:
@@ -356,11 +377,16 @@ class PgStore:
                     only = ("AND (municipality, meeting_id) IN "
                             "(SELECT * FROM unnest(%s::text[], %s::text[])) ")
                     args = (*params, [mu for mu, _ in missing], [mid for _, mid in missing])
+                # One row per meeting, its items as one JSON array in agenda order: a tenth of
+                # the rows to convert, and one fast parse each.
                 rows = conn.execute(
-                    f"SELECT municipality, meeting_id, doc FROM referat_items WHERE {where} "
-                    f"{only}ORDER BY municipality, meeting_id, position", args)
-                for municipality, meeting_id, doc in rows:
-                    fetched.setdefault((municipality, meeting_id), []).append(item_record(doc))
+                    f"SELECT municipality, meeting_id, json_agg(doc ORDER BY position)::text "
+                    f"FROM referat_items WHERE {where} {only}GROUP BY municipality, meeting_id",
+                    args)
+                with bulk_allocation():
+                    for municipality, meeting_id, docs in rows:
+                        fetched[(municipality, meeting_id)] = [
+                            item_record(doc) for doc in orjson.loads(docs)]
         by_meeting.update(fetched)
         self._loaded = {key: (hashes[key], records) for key, records in by_meeting.items()
                         if key in hashes}

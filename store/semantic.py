@@ -37,6 +37,7 @@ from store.records import ItemRecord
 log = logging.getLogger("referat.semantic")
 
 DIM = 384
+DB_READ_S = 2.0  # a database store's vectors from other processes are read this often
 BATCH = 16
 SAVE_EVERY_S = 5.0
 # The text embedded per item: the title and the start of what the item is about. Longer text
@@ -105,16 +106,22 @@ def question_text(question: str) -> str:
 
 
 class VectorStore:
-    """Vectors by content key, in memory and (for a file store) in the sidecar files."""
+    """Vectors by content key, in memory and, for a file store, in the sidecar files; for a
+    database store (one with ``vectors_since`` and ``add_vectors``) in its table, shared by
+    every process on it."""
 
-    def __init__(self, store_path: Path | None) -> None:
+    def __init__(self, store_path: Path | None, database: Any = None) -> None:
         self.path = store_path
+        self._db = database
         self._lock = threading.Lock()
         self._keys: list[str] = []
         self._rows: dict[str, int] = {}
         self._matrix: Any = None  # numpy float16 (n, DIM)
         self._pending: list[tuple[str, Any]] = []
         self._loaded_stamp: tuple[float, int] | None = None
+        self._db_last = 0  # the last database row read
+        self._db_saved = 0  # rows of the matrix up to here are in the database
+        self._db_read_at = 0.0
         self.load()
 
     @property
@@ -134,9 +141,13 @@ class VectorStore:
         return (st.st_mtime, st.st_size) if st else None
 
     def load(self) -> None:
-        """(Re)read the sidecar files when another process wrote them; bad files are ignored."""
+        """(Re)read the sidecar files when another process wrote them; bad files are ignored.
+        A database store's new rows are read at most every :data:`DB_READ_S` seconds."""
         import numpy as np
 
+        if self._db is not None:
+            self._load_db()
+            return
         stamp = self._stamp()
         if stamp is None or stamp == self._loaded_stamp:
             return
@@ -153,6 +164,38 @@ class VectorStore:
             self._rows = {k: i for i, k in enumerate(self._keys)}
             self._matrix = matrix.astype(np.float16, copy=False)
             self._loaded_stamp = stamp
+
+    def _load_db(self) -> None:
+        import numpy as np
+
+        if time.monotonic() - self._db_read_at < DB_READ_S:
+            return
+        self._db_read_at = time.monotonic()
+        try:
+            rows = self._db.vectors_since(self._db_last)
+        except Exception as exc:  # the database is out of reach: answer by words meanwhile
+            log.warning("semantic: vectors not read from the database (%s)", exc)
+            return
+        if not rows:
+            return
+        with self._lock:
+            self._merge()  # our own new vectors first, so the rows saved stay a prefix
+            fresh = [(key, vec) for _, key, vec in rows
+                     if key not in self._rows and len(vec) == DIM * 2]
+            if fresh:
+                block = np.frombuffer(b"".join(v for _, v in fresh), dtype=np.float16)
+                self._append([k for k, _ in fresh], block.reshape(len(fresh), DIM))
+            self._db_last = rows[-1][0]
+            if self._db_saved == len(self._keys) - len(fresh):
+                self._db_saved = len(self._keys)  # what came from the database is in it
+
+    def _append(self, keys: list[str], block: Any) -> None:
+        import numpy as np
+
+        self._matrix = block if self._matrix is None else np.vstack([self._matrix, block])
+        for k in keys:
+            self._rows[k] = len(self._keys)
+            self._keys.append(k)
 
     def __contains__(self, key: str) -> bool:
         return key in self._rows or any(k == key for k, _ in self._pending)
@@ -175,10 +218,7 @@ class VectorStore:
         if not new:
             return
         block = np.asarray([v for _, v in new], dtype=np.float16).reshape(len(new), DIM)
-        self._matrix = block if self._matrix is None else np.vstack([self._matrix, block])
-        for k, _ in new:
-            self._rows[k] = len(self._keys)
-            self._keys.append(k)
+        self._append([k for k, _ in new], block)
 
     def save(self) -> None:
         """Merge new vectors and, for a file store, write both files atomically."""
@@ -186,6 +226,9 @@ class VectorStore:
 
         with self._lock:
             self._merge()
+            if self._db is not None:
+                self._save_db()
+                return
             if self.path is None or self._matrix is None:
                 return
             for target, write in ((self.npy_path, lambda f: np.save(f, self._matrix)),
@@ -196,6 +239,19 @@ class VectorStore:
                     write(f)
                 os.replace(tmp, target)
             self._loaded_stamp = self._stamp()
+
+    def _save_db(self) -> None:
+        """Store the vectors this process made since the last save (under the lock)."""
+        rows = [(k, self._matrix[i].tobytes())
+                for i, k in enumerate(self._keys[self._db_saved:], self._db_saved)]
+        if not rows:
+            return
+        try:
+            self._db.add_vectors(rows)
+        except Exception as exc:
+            log.warning("semantic: vectors not saved in the database (%s)", exc)
+            return
+        self._db_saved = len(self._keys)
 
     def matrix_for(self, keys: Sequence[str]) -> tuple[Any, Any]:
         """Rows for ``keys`` as float32 (zeros where missing) and a mask of which exist."""
@@ -221,7 +277,8 @@ def vectors_for(store: Any) -> VectorStore:
     with _per_store_lock:
         vectors = _per_store.get(store)
         if vectors is None:
-            vectors = VectorStore(store.path)
+            database = store if hasattr(store, "add_vectors") else None
+            vectors = VectorStore(store.path, database)
             _per_store[store] = vectors
         else:
             vectors.load()

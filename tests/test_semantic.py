@@ -18,6 +18,7 @@ from store.db import Store
 from store.ingest import ingest_paths
 from store.search import Searcher
 from tests.helpers import QS
+from tests.pg_server import EngineFactory
 
 ROOT = Path(__file__).resolve().parent
 SAMPLES = ROOT.parent / "examples" / "minutes"
@@ -83,6 +84,21 @@ def test_meaning_finds_what_words_miss(tmp_path: Path, semantic_on: None,
     lexical = Searcher(Store(db))
     assert lexical.search(WOUND).hits == []  # words alone miss it
     assert lexical.search("plasterordning").hits  # and everything else still works
+
+
+def test_postgresql_keeps_the_vectors_for_every_process(semantic_on: None,
+                                                       new_store: EngineFactory) -> None:
+    from store.pg import PgStore
+
+    store = new_store("postgresql")
+    ingest_paths(store, [SAMPLES])
+    embedded = semantic.embed_store(store)
+    assert embedded == len(store.items())
+    other = PgStore(store.url)  # another process: it embeds nothing itself
+    assert len(semantic.vectors_for(other)) == embedded
+    hits = Searcher(other).search(WOUND).hits
+    assert hits and "Plasterordning" in hits[0].record.title
+    assert semantic.embed_store(other) == 0
 
 
 def test_no_answer_questions_stay_unanswered_with_meaning(semantic_on: None) -> None:
