@@ -51,8 +51,8 @@ def chrome_reason(line: str) -> str | None:
     cookie = "ookie" in stripped or "OOKIE" in stripped
     if len(stripped) > 60 and not cookie and stripped[:1] not in "DdKk":
         return None  # a line of text: only banners and notices are long
-    if (len(stripped) <= 60 and not stripped.endswith(".") and _ACTION.match(stripped)
-            and not _DIGIT.search(stripped)):
+    if (len(stripped) <= 60 and not stripped.endswith(".") and _may_be_action(stripped)
+            and _ACTION.match(stripped) and not _DIGIT.search(stripped)):
         return "navigation"
     if cookie and _COOKIES.search(stripped) and not stripped[:1].isdigit():
         return "cookie banner"
@@ -62,6 +62,17 @@ def chrome_reason(line: str) -> str | None:
         if _SITE_NOTICE.match(stripped):
             return "site notice"
     return None
+
+
+# What an interface action can start with: a bullet or dash, or the first letter of one of the
+# :data:`_ACTION` words (either case). Any other ASCII first character rules the line out; a
+# non-ASCII one ("å", or a letter that only matches ignoring case) goes to the pattern.
+_ACTION_FIRST = frozenset("-tgsupdklmhvfanw" + "tgsupdklmhvfanw".upper())
+
+
+def _may_be_action(stripped: str) -> bool:
+    first = stripped[0]
+    return first in _ACTION_FIRST or not first.isascii()
 
 
 def strip_chrome(lines: list[str], removed: list[tuple[str, str]] | None = None) -> list[str]:

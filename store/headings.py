@@ -73,10 +73,15 @@ _TRAILING_WORD = re.compile(
 )
 _SENTENCE_END = re.compile(r"[a-zæøå]{4,}\.$")
 _NON_ALNUM = re.compile(r"[\W_]+")
+_CLOSED_PREFIX = re.compile(r"^lukket(?:\s+(?:sag|punkt))?\s*[:\-–]\s*", re.I)
+_DIGITS = re.compile(r"\d{1,3}")
 
 # First characters a heading line can start with: digits, bullets, and the keywords' initials
 # (sak/sag/punkt/pkt/nr/dagsordenspunkt, åbent/lukket).
 _HEADING_FIRST = set("0123456789•·▪◦●*-–spndål")
+# Bare numbered headings start with a digit or a bullet (:data:`_WEAK_DOT`, :data:`_WEAK_BARE`,
+# :data:`_GLUED`).
+_WEAK_FIRST = set("•·▪◦●*-–")
 STRONG_STYLES = {"sag", "punkt", "nr", "fa", "sagnr"}
 
 
@@ -116,8 +121,9 @@ def toc_titles(line: str) -> list[str]:
 
 def title_key(title: str) -> str:
     """Comparable form of a title: case, punctuation, "Lukket:" and (B)/(O) suffixes ignored."""
-    title = _SUFFIX.sub("", title)
-    title = re.sub(r"^lukket(?:\s+(?:sag|punkt))?\s*[:\-–]\s*", "", title.strip(), flags=re.I)
+    if ")" in title:  # the suffix's closing parenthesis: most titles have none
+        title = _SUFFIX.sub("", title)
+    title = _CLOSED_PREFIX.sub("", title.strip())
     return _NON_ALNUM.sub("", title.casefold())
 
 
@@ -164,7 +170,7 @@ def _list_number(line: str) -> int | None:
     m = _NUMBERED_LINE.match(line)
     if not m:
         return None
-    digits = re.search(r"\d{1,3}", m.group(0))
+    digits = _DIGITS.search(m.group(0))
     return int(digits.group(0)) if digits else None
 
 
@@ -259,8 +265,10 @@ def _candidates(lines: list[str], is_label) -> list[_Candidate]:
         elif first in "ål" and (m := _OPEN_CLOSED.match(line)):
             closed = m.group("kw").lower() == "lukket"
             cand = _Candidate(i, i, int(m.group("num")), m.group("title"), "fa", closed)
-        else:
+        elif first.isdigit() or first in _WEAK_FIRST:
             cand = _weak_candidate(lines, i, line, is_label)
+        else:
+            continue  # a letter that starts no keyword heading: no bare numbered one either
         if cand is not None:
             found.append(cand)
     return found
@@ -373,7 +381,7 @@ def repeated_heading(line: str, number: int | None, key: str) -> bool:
         return True
     m = _TITLE_PREFIX.match(stripped)
     if m and number is not None:
-        digits = re.search(r"\d{1,3}", m.group(0))
+        digits = _DIGITS.search(m.group(0))
         if digits and int(digits.group(0)) == number:
             return title_key(stripped[m.end():]) == key
     return False

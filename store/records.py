@@ -54,6 +54,9 @@ class Item:
 MINUTES = "minutes"
 AGENDA = "agenda"
 
+# What json.dumps(..., ensure_ascii=False) builds anew on every call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
 
 @dataclass
 class Meeting:
@@ -94,14 +97,13 @@ class Meeting:
         change in content counts as an update. Built from the fields directly: a deep copy of
         every item (``dataclasses.asdict``) cost more than parsing them.
         """
-        digest = hashlib.sha256()
         head = [self.body, self.date, self.start_time, self.place, self.participants,
                 self.municipality, self.absent, self.kind]
-        digest.update(json.dumps(head, ensure_ascii=False).encode("utf-8"))
-        for item in self.items:
-            digest.update(json.dumps(list(vars(item).values()), ensure_ascii=False)
-                          .encode("utf-8"))
-        return digest.hexdigest()
+        # The header's JSON, then each item's, one after the other: the same bytes as hashing
+        # them one by one did, so stored hashes stay valid.
+        parts = [_JSON.encode(head)]
+        parts.extend([_JSON.encode(list(vars(item).values())) for item in self.items])
+        return hashlib.sha256("".join(parts).encode("utf-8")).hexdigest()
 
     def records(self) -> list[ItemRecord]:
         """The flat item records the store keeps for this meeting, in agenda order."""
