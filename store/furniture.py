@@ -75,15 +75,24 @@ def _may_be_action(stripped: str) -> bool:
     return first in _ACTION_FIRST or not first.isascii()
 
 
+def _may_be_chrome(line: str) -> bool:
+    """False for a line :func:`chrome_reason` surely passes: a stripped line (first and last
+    character no space) that names no cookie, does not start with "D" or "K", and is long, ends
+    a sentence or starts like no interface action. Most lines of minutes, at no call."""
+    first, last = line[0], line[-1]
+    if first.isspace() or last.isspace() or "ookie" in line or "OOKIE" in line or first in "DdKk":
+        return True
+    return len(line) <= 60 and last != "." and _may_be_action(line)
+
+
 def strip_chrome(lines: list[str], removed: list[tuple[str, str]] | None = None) -> list[str]:
     """``lines`` with chrome lines blanked (indices kept); what was removed goes to ``removed``."""
-    out = []
-    for line in lines:
-        reason = chrome_reason(line) if line else None
+    out = list(lines)
+    for i in [i for i, line in enumerate(lines) if line and _may_be_chrome(line)]:
+        line = lines[i]
+        reason = chrome_reason(line)
         if reason:
             if removed is not None:
                 removed.append((reason, line.strip()))
-            out.append("")
-        else:
-            out.append(line)
+            out[i] = ""
     return out

@@ -22,6 +22,7 @@ table of contents. The rules used:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -346,9 +347,7 @@ def find_headings(lines: list[str], is_label, toc: list[str]) -> list[Heading]:
     by_style: dict[str, list[_Candidate]] = {}
     for c in _candidates(lines, is_label):
         by_style.setdefault(c.style, []).append(c)
-    filled = [0]
-    for line in lines:
-        filled.append(filled[-1] + (1 if line.strip() else 0))
+    filled = list(itertools.accumulate(map(bool, map(str.strip, lines)), initial=0))
     best: tuple[list[_Candidate], list[_Candidate]] = ([], [])
     best_score = 0
     for style, cands in by_style.items():
@@ -366,7 +365,9 @@ def repeated_heading(line: str, number: int | None, key: str) -> bool:
     ``key`` is the item title's :func:`title_key`.
     """
     stripped = line.strip()
-    if number is not None and len(stripped) <= 24:
+    # _NUMBER_ONLY ends in the number, perhaps with a colon or full stop after it.
+    if number is not None and len(stripped) <= 24 and (stripped[-1:].isdigit()
+                                                       or stripped[-1:] in (":", ".")):
         m = _NUMBER_ONLY.match(stripped)
         if m and int(m.group("num")) == number:
             return True

@@ -139,10 +139,11 @@ def _clean_lines(text: str, source: str, removed: list[tuple[str, str]] | None =
     if not text.strip():
         raise ParseError(f"{source}: empty file")
     sample = text[:8192]
-    bad = len(_CONTROL.findall(sample)) + sample.count("\ufffd")
-    if "\x00" in sample or bad > max(len(sample) // 20, 2):
+    controls = len(_CONTROL.findall(sample))
+    if "\x00" in sample or controls + sample.count("\ufffd") > max(len(sample) // 20, 2):
         raise ParseError(f"{source}: not text: binary data")
-    text = _CONTROL.sub("", text)
+    if controls or len(text) > len(sample):  # else the sample was all of it, and held none
+        text = _CONTROL.sub("", text)
     text = _MARKUP.sub("", text)
     text = text.replace("\xa0", " ").replace("\u200b", "").replace("\xad", "")
     pages = [[line.strip() for line in page.split("\n")] for page in text.split("\f")]
@@ -231,14 +232,12 @@ def _may_be_furniture(shape: str) -> bool:
 
 
 def _blank_page_furniture(lines: list[str], removed: list[tuple[str, str]]) -> list[str]:
-    out = []
-    for line in lines:
-        # The last-character test of _page_furniture, here: most lines fail it, at no call.
-        if line and (line[-1].isdigit() or line[-1] in "-–") and _page_furniture(line):
-            removed.append(("page number", line))
-            out.append("")
-        else:
-            out.append(line)
+    out = list(lines)
+    # The last-character test of _page_furniture, here: most lines fail it, at no call.
+    for i in [i for i, line in enumerate(lines)
+              if line and (line[-1].isdigit() or line[-1] in "-–") and _page_furniture(line)]:
+        removed.append(("page number", lines[i]))
+        out[i] = ""
     return out
 
 
@@ -248,7 +247,8 @@ def _strip_repeated_headers(lines: list[str], removed: list[tuple[str, str]]) ->
     seen: set[str] = set()
     counts: dict[str, int] = {}
     for line in lines:
-        if line and _PAGE_HEADER_START.match(line):
+        # "Referat", "Dagsorden", "Beslutningsprotokol": no other first letter can match.
+        if line and line[0] in "RrDdBb" and _PAGE_HEADER_START.match(line):
             counts[line] = counts.get(line, 0) + 1
     for i, line in enumerate(lines):
         if line and (line == first or counts.get(line, 0) > 1):
@@ -458,8 +458,12 @@ def _is_label(line: str) -> bool:
     return label_of(line) is not None
 
 
+@lru_cache(maxsize=1024)
 def decision_source(line: str) -> tuple[str, str | None] | None:
-    """(body, date) named by a decision label such as "Direktionens møde den 29. februar 2016:"."""
+    """(body, date) named by a decision label such as "Direktionens møde den 29. februar 2016:".
+
+    Cached: a document prints the same label above every decision.
+    """
     line = line.strip().lstrip(_ROUND_BULLETS).strip()
     line = _inline_decision_head(line) or line
     for pattern in _DECISION_PATTERNS:
@@ -1092,12 +1096,16 @@ def _meeting(lines: list[str], header_end: int, items: list[Item],
     return meeting
 
 
+_FILE_NAME_NUMBERS = re.compile(r"\d{4}-\d{2}-\d{2}|\d+")
+_FILE_NAME_GAPS = re.compile(r"[-_\s]+")
+
+
 def _names_from_file(file_name: str) -> tuple[str | None, str | None]:
     """The municipality and body a file's name suggests (``koege_byraad_2020-10-27.txt``):
     the last resort, for text that names neither."""
     stem = Path(file_name).stem
-    stem = re.sub(r"\d{4}-\d{2}-\d{2}|\d+", " ", stem)
-    words = [w for w in re.split(r"[-_\s]+", stem) if w]
+    stem = _FILE_NAME_NUMBERS.sub(" ", stem)
+    words = [w for w in _FILE_NAME_GAPS.split(stem) if w]
     if not words:
         return None, None
     municipality, name = split_municipality(" ".join(words))
