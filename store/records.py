@@ -109,6 +109,30 @@ class Meeting:
         """The flat item records the store keeps for this meeting, in agenda order."""
         return [ItemRecord.from_item(self, item) for item in self.items]
 
+    def record_docs(self) -> list[dict[str, Any]]:
+        """The stored documents of :meth:`records`, built directly: the same dicts as
+        ``[record.to_doc() for record in self.records()]`` (keys in field order, a closed item
+        emptied as :meth:`ItemRecord.public` does), without a record object per item, which
+        at 100,000 items was a fifth of writing the store."""
+        mid = self.meeting_id
+        docs = []
+        for item in self.items:
+            doc = {
+                "meeting_id": mid, "body": self.body, "date": self.date,
+                "item_number": item.number, "title": item.title, "closed": item.closed,
+                "case_number": item.case_number, "journal_number": item.journal_number,
+                "document_number": item.document_number, "decision": item.decision,
+                "recommendation": item.recommendation, "resume": item.resume,
+                "presentation": item.presentation, "treatment": item.treatment,
+                "economy": item.economy, "attachments": list(item.attachments),
+                "text": item.text, "source": self.source, "start_time": self.start_time,
+                "municipality": self.municipality, "kind": self.kind,
+            }
+            if item.closed:
+                doc.update(_closed_fields())
+            docs.append(doc)
+        return docs
+
     def header(self) -> dict[str, Any]:
         """The meeting's own fields, without items, as the store keeps them."""
         # Field by field rather than dataclasses.asdict, which would deep-copy every item only to
@@ -174,10 +198,7 @@ class ItemRecord:
         """
         if not self.closed:
             return self
-        return dataclasses.replace(
-            self, journal_number=None, document_number=None, decision="", recommendation="",
-            resume="", presentation="", treatment="", economy="", attachments=[], text="",
-        )
+        return dataclasses.replace(self, **_closed_fields())
 
     @classmethod
     def from_item(cls, meeting: Meeting, item: Item) -> ItemRecord:
@@ -220,6 +241,13 @@ class ItemRecord:
         doc = dict(vars(self))
         doc["attachments"] = list(self.attachments)
         return doc
+
+
+def _closed_fields() -> dict[str, Any]:
+    """The content fields of a closed item, as :meth:`ItemRecord.public` empties them."""
+    return {"journal_number": None, "document_number": None, "decision": "",
+            "recommendation": "", "resume": "", "presentation": "", "treatment": "",
+            "economy": "", "attachments": [], "text": ""}
 
 
 @dataclass
