@@ -253,13 +253,16 @@ def _weak_candidate(lines: list[str], i: int, line: str, is_label) -> _Candidate
 def _candidates(lines: list[str], is_label) -> list[_Candidate]:
     """Every line that could be a heading, in any style."""
     found: list[_Candidate] = []
-    for i, raw in enumerate(lines):
-        line = raw.strip()
+    # A heading starts with a number, a bullet or a keyword: most lines are ruled out by their
+    # first character alone (a line starting with a space is stripped first).
+    for i in [i for i, raw in enumerate(lines)
+              if raw[:1].lower() in _HEADING_FIRST or raw[:1].isspace()]:
+        line = lines[i].strip()
         if not line or len(line) > 220 or not (line[0].isalnum() or line[0] in "•·▪◦●*-–"):
             continue
         first = line[0].lower()
         if first not in _HEADING_FIRST or is_toc_line(line):
-            continue  # a heading starts with a number, a bullet or a keyword
+            continue
         m = _STRONG.match(line) if not first.isdigit() else None
         if m:
             cand = _strong_candidate(lines, i, m, is_label)

@@ -687,7 +687,7 @@ def _decision_text(content: list[str]) -> str:
         content = content[1:]
     if content and _DATO_LINE.match(content[0]):
         content = content[1:]
-    return _tidy([line for line in content if not _EMPTY_ABSENT.match(line)])
+    return _tidy([line for line in content if not line or not _EMPTY_ABSENT.match(line)])
 
 
 _FIELD_KINDS = ("recommendation", "resume", "presentation", "treatment", "economy")
