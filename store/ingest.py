@@ -224,11 +224,12 @@ def _size(path: Path) -> int:
         return 0
 
 
-# Reading files in worker processes pays once a run is long enough to cover starting them
-# (about 0.2 s each, a fresh interpreter importing the parser): a folder of many files, or a few
-# large ones. A handful of files, as the watched folder usually brings, is read in-process.
+# Reading files in worker processes pays once a run is long enough to cover starting them (a
+# fork is quick; a spawned interpreter importing the parser takes about 0.2 s): a folder of many
+# files, or a few large ones (reading a PDF costs far more than parsing its text). A handful of
+# files, as the watched folder usually brings, is read in-process.
 POOL_MIN_FILES = 64
-POOL_MIN_BYTES = 4_000_000
+POOL_MIN_BYTES = 2_000_000
 CHUNK_FILES = 8  # files per task: fewer round trips, and a crash retries few files
 CHUNKS_PER_WORKER = 4  # tasks queued per worker: enough to keep it busy, few to redo on a crash
 # How a pool fails: a worker died (BrokenProcessPool), or no process could be started (OSError;
