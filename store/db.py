@@ -566,7 +566,7 @@ class Store:
                 header["content_hash"] = content_hash
                 header["ingested_at"] = stamp
                 new_meetings.append(header)
-                new_items.extend(record.to_doc() for record in meeting.records())
+                new_items.extend(meeting.record_docs())
             if report.changed:
                 self._content_dirty = True
                 if drop_meetings:

@@ -54,6 +54,8 @@ _LONG = 300
 
 def is_flattened(lines: list[str], is_label) -> bool:
     """True when the text lost its line breaks: long lines holding labels, no label alone."""
+    if max(map(len, lines), default=0) <= _LONG:
+        return False  # no long line at all (most documents): no need to look for labels
     has_long_label = False
     for line in lines:
         stripped = line.strip()

@@ -51,8 +51,8 @@ def chrome_reason(line: str) -> str | None:
     cookie = "ookie" in stripped or "OOKIE" in stripped
     if len(stripped) > 60 and not cookie and stripped[:1] not in "DdKk":
         return None  # a line of text: only banners and notices are long
-    if (len(stripped) <= 60 and not stripped.endswith(".") and _ACTION.match(stripped)
-            and not _DIGIT.search(stripped)):
+    if (len(stripped) <= 60 and not stripped.endswith(".") and _may_be_action(stripped)
+            and _ACTION.match(stripped) and not _DIGIT.search(stripped)):
         return "navigation"
     if cookie and _COOKIES.search(stripped) and not stripped[:1].isdigit():
         return "cookie banner"
@@ -64,15 +64,35 @@ def chrome_reason(line: str) -> str | None:
     return None
 
 
+# What an interface action can start with: a bullet or dash, or the first letter of one of the
+# :data:`_ACTION` words (either case). Any other ASCII first character rules the line out; a
+# non-ASCII one ("å", or a letter that only matches ignoring case) goes to the pattern.
+_ACTION_FIRST = frozenset("-tgsupdklmhvfanw" + "tgsupdklmhvfanw".upper())
+
+
+def _may_be_action(stripped: str) -> bool:
+    first = stripped[0]
+    return first in _ACTION_FIRST or not first.isascii()
+
+
+def _may_be_chrome(line: str) -> bool:
+    """False for a line :func:`chrome_reason` surely passes: a stripped line (first and last
+    character no space) that names no cookie, does not start with "D" or "K", and is long, ends
+    a sentence or starts like no interface action. Most lines of minutes, at no call."""
+    first, last = line[0], line[-1]
+    if first.isspace() or last.isspace() or "ookie" in line or "OOKIE" in line or first in "DdKk":
+        return True
+    return len(line) <= 60 and last != "." and _may_be_action(line)
+
+
 def strip_chrome(lines: list[str], removed: list[tuple[str, str]] | None = None) -> list[str]:
     """``lines`` with chrome lines blanked (indices kept); what was removed goes to ``removed``."""
-    out = []
-    for line in lines:
-        reason = chrome_reason(line) if line else None
+    out = list(lines)
+    for i in [i for i, line in enumerate(lines) if line and _may_be_chrome(line)]:
+        line = lines[i]
+        reason = chrome_reason(line)
         if reason:
             if removed is not None:
                 removed.append((reason, line.strip()))
-            out.append("")
-        else:
-            out.append(line)
+            out[i] = ""
     return out

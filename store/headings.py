@@ -22,6 +22,7 @@ table of contents. The rules used:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -73,10 +74,15 @@ _TRAILING_WORD = re.compile(
 )
 _SENTENCE_END = re.compile(r"[a-zæøå]{4,}\.$")
 _NON_ALNUM = re.compile(r"[\W_]+")
+_CLOSED_PREFIX = re.compile(r"^lukket(?:\s+(?:sag|punkt))?\s*[:\-–]\s*", re.I)
+_DIGITS = re.compile(r"\d{1,3}")
 
 # First characters a heading line can start with: digits, bullets, and the keywords' initials
 # (sak/sag/punkt/pkt/nr/dagsordenspunkt, åbent/lukket).
 _HEADING_FIRST = set("0123456789•·▪◦●*-–spndål")
+# Bare numbered headings start with a digit or a bullet (:data:`_WEAK_DOT`, :data:`_WEAK_BARE`,
+# :data:`_GLUED`).
+_WEAK_FIRST = set("•·▪◦●*-–")
 STRONG_STYLES = {"sag", "punkt", "nr", "fa", "sagnr"}
 
 
@@ -116,8 +122,9 @@ def toc_titles(line: str) -> list[str]:
 
 def title_key(title: str) -> str:
     """Comparable form of a title: case, punctuation, "Lukket:" and (B)/(O) suffixes ignored."""
-    title = _SUFFIX.sub("", title)
-    title = re.sub(r"^lukket(?:\s+(?:sag|punkt))?\s*[:\-–]\s*", "", title.strip(), flags=re.I)
+    if ")" in title:  # the suffix's closing parenthesis: most titles have none
+        title = _SUFFIX.sub("", title)
+    title = _CLOSED_PREFIX.sub("", title.strip())
     return _NON_ALNUM.sub("", title.casefold())
 
 
@@ -164,7 +171,7 @@ def _list_number(line: str) -> int | None:
     m = _NUMBERED_LINE.match(line)
     if not m:
         return None
-    digits = re.search(r"\d{1,3}", m.group(0))
+    digits = _DIGITS.search(m.group(0))
     return int(digits.group(0)) if digits else None
 
 
@@ -246,21 +253,26 @@ def _weak_candidate(lines: list[str], i: int, line: str, is_label) -> _Candidate
 def _candidates(lines: list[str], is_label) -> list[_Candidate]:
     """Every line that could be a heading, in any style."""
     found: list[_Candidate] = []
-    for i, raw in enumerate(lines):
-        line = raw.strip()
+    # A heading starts with a number, a bullet or a keyword: most lines are ruled out by their
+    # first character alone (a line starting with a space is stripped first).
+    for i in [i for i, raw in enumerate(lines)
+              if raw[:1].lower() in _HEADING_FIRST or raw[:1].isspace()]:
+        line = lines[i].strip()
         if not line or len(line) > 220 or not (line[0].isalnum() or line[0] in "•·▪◦●*-–"):
             continue
         first = line[0].lower()
         if first not in _HEADING_FIRST or is_toc_line(line):
-            continue  # a heading starts with a number, a bullet or a keyword
+            continue
         m = _STRONG.match(line) if not first.isdigit() else None
         if m:
             cand = _strong_candidate(lines, i, m, is_label)
         elif first in "ål" and (m := _OPEN_CLOSED.match(line)):
             closed = m.group("kw").lower() == "lukket"
             cand = _Candidate(i, i, int(m.group("num")), m.group("title"), "fa", closed)
-        else:
+        elif first.isdigit() or first in _WEAK_FIRST:
             cand = _weak_candidate(lines, i, line, is_label)
+        else:
+            continue  # a letter that starts no keyword heading: no bare numbered one either
         if cand is not None:
             found.append(cand)
     return found
@@ -338,9 +350,7 @@ def find_headings(lines: list[str], is_label, toc: list[str]) -> list[Heading]:
     by_style: dict[str, list[_Candidate]] = {}
     for c in _candidates(lines, is_label):
         by_style.setdefault(c.style, []).append(c)
-    filled = [0]
-    for line in lines:
-        filled.append(filled[-1] + (1 if line.strip() else 0))
+    filled = list(itertools.accumulate(map(bool, map(str.strip, lines)), initial=0))
     best: tuple[list[_Candidate], list[_Candidate]] = ([], [])
     best_score = 0
     for style, cands in by_style.items():
@@ -358,7 +368,9 @@ def repeated_heading(line: str, number: int | None, key: str) -> bool:
     ``key`` is the item title's :func:`title_key`.
     """
     stripped = line.strip()
-    if number is not None and len(stripped) <= 24:
+    # _NUMBER_ONLY ends in the number, perhaps with a colon or full stop after it.
+    if number is not None and len(stripped) <= 24 and (stripped[-1:].isdigit()
+                                                       or stripped[-1:] in (":", ".")):
         m = _NUMBER_ONLY.match(stripped)
         if m and int(m.group("num")) == number:
             return True
@@ -373,7 +385,7 @@ def repeated_heading(line: str, number: int | None, key: str) -> bool:
         return True
     m = _TITLE_PREFIX.match(stripped)
     if m and number is not None:
-        digits = re.search(r"\d{1,3}", m.group(0))
+        digits = _DIGITS.search(m.group(0))
         if digits and int(digits.group(0)) == number:
             return title_key(stripped[m.end():]) == key
     return False

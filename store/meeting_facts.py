@@ -359,7 +359,8 @@ def municipality_in(lines: list[str], header_end: int) -> str | None:
     """The municipality the minutes name: "… Kommune" in the header first, else the one named
     most often; else the town of a postal address in the header."""
     counts: Counter[str] = Counter()
-    for i, line in enumerate(lines):
+    named = "ommune" in "\n".join(lines)  # one search: most documents name none, or few lines
+    for i, line in enumerate(lines) if named else ():
         if "ommune" not in line:
             continue
         for m in _MUNICIPALITY.finditer(line):

@@ -54,6 +54,9 @@ class Item:
 MINUTES = "minutes"
 AGENDA = "agenda"
 
+# What json.dumps(..., ensure_ascii=False) builds anew on every call.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
 
 @dataclass
 class Meeting:
@@ -94,18 +97,41 @@ class Meeting:
         change in content counts as an update. Built from the fields directly: a deep copy of
         every item (``dataclasses.asdict``) cost more than parsing them.
         """
-        digest = hashlib.sha256()
         head = [self.body, self.date, self.start_time, self.place, self.participants,
                 self.municipality, self.absent, self.kind]
-        digest.update(json.dumps(head, ensure_ascii=False).encode("utf-8"))
-        for item in self.items:
-            digest.update(json.dumps(list(vars(item).values()), ensure_ascii=False)
-                          .encode("utf-8"))
-        return digest.hexdigest()
+        # The header's JSON, then each item's, one after the other: the same bytes as hashing
+        # them one by one did, so stored hashes stay valid.
+        parts = [_JSON.encode(head)]
+        parts.extend([_JSON.encode(list(vars(item).values())) for item in self.items])
+        return hashlib.sha256("".join(parts).encode("utf-8")).hexdigest()
 
     def records(self) -> list[ItemRecord]:
         """The flat item records the store keeps for this meeting, in agenda order."""
         return [ItemRecord.from_item(self, item) for item in self.items]
+
+    def record_docs(self) -> list[dict[str, Any]]:
+        """The stored documents of :meth:`records`, built directly: the same dicts as
+        ``[record.to_doc() for record in self.records()]`` (keys in field order, a closed item
+        emptied as :meth:`ItemRecord.public` does), without a record object per item, which
+        at 100,000 items was a fifth of writing the store."""
+        mid = self.meeting_id
+        docs = []
+        for item in self.items:
+            doc = {
+                "meeting_id": mid, "body": self.body, "date": self.date,
+                "item_number": item.number, "title": item.title, "closed": item.closed,
+                "case_number": item.case_number, "journal_number": item.journal_number,
+                "document_number": item.document_number, "decision": item.decision,
+                "recommendation": item.recommendation, "resume": item.resume,
+                "presentation": item.presentation, "treatment": item.treatment,
+                "economy": item.economy, "attachments": list(item.attachments),
+                "text": item.text, "source": self.source, "start_time": self.start_time,
+                "municipality": self.municipality, "kind": self.kind,
+            }
+            if item.closed:
+                doc.update(_closed_fields())
+            docs.append(doc)
+        return docs
 
     def header(self) -> dict[str, Any]:
         """The meeting's own fields, without items, as the store keeps them."""
@@ -180,10 +206,7 @@ class ItemRecord:
         """
         if not self.closed:
             return self
-        return dataclasses.replace(
-            self, journal_number=None, document_number=None, decision="", recommendation="",
-            resume="", presentation="", treatment="", economy="", attachments=(), text="",
-        )
+        return dataclasses.replace(self, **_closed_fields())
 
     @classmethod
     def from_item(cls, meeting: Meeting, item: Item) -> ItemRecord:
@@ -230,6 +253,13 @@ class ItemRecord:
 
 # A record has no per-instance __dict__ (slots: 100,000 of them are in memory at once).
 _ITEM_RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(ItemRecord))
+
+
+def _closed_fields() -> dict[str, Any]:
+    """The content fields of a closed item, as :meth:`ItemRecord.public` empties them."""
+    return {"journal_number": None, "document_number": None, "decision": "",
+            "recommendation": "", "resume": "", "presentation": "", "treatment": "",
+            "economy": "", "attachments": [], "text": ""}
 
 
 @dataclass

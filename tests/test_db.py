@@ -14,7 +14,7 @@ from filelock import FileLock
 
 from store import db as dbmod
 from store.db import Store
-from store.records import StoreError
+from store.records import Item, StoreError
 from tests.helpers import make_meeting
 
 
@@ -89,6 +89,25 @@ def test_item_records_carry_the_meeting(store: Store) -> None:
     assert first.attachments == ("Bilag 1",)
     assert closed.closed is True and closed.title == "Lukket: Personalesag"
     assert closed.decision == "" and closed.text == ""
+
+
+def test_stored_documents_are_the_records_documents() -> None:
+    """The store builds item documents directly; they must be what the records would store,
+    key order included, and a closed item that carries content must still store none."""
+    meeting = make_meeting(5)
+    meeting.municipality, meeting.kind = "Kalundborg", "agenda"
+    leaky = Item(number=9, title="Lukket: Køb af ejendom", closed=True, case_number="23-1",
+                 journal_number="00.01.00", decision="Godkendt.", text="Prisen er 2 mio. kr.",
+                 attachments=["Tilbud"])
+    meeting.items.append(leaky)
+    docs = meeting.record_docs()
+    assert docs == [record.to_doc() for record in meeting.records()]
+    assert [list(doc) for doc in docs] == [list(r.to_doc()) for r in meeting.records()]
+    assert docs[-1]["decision"] == docs[-1]["text"] == "" and docs[-1]["attachments"] == []
+    assert docs[-1]["case_number"] == "23-1" and docs[-1]["journal_number"] is None
+    assert leaky.decision == "Godkendt."  # the meeting itself is left alone
+    docs[0]["attachments"].append("x")
+    assert meeting.items[0].attachments == ["Bilag 1"]  # a copy, not the item's own list
 
 
 def test_same_content_is_unchanged_and_nothing_is_written(store: Store) -> None:

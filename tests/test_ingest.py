@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
 
 from store.db import Store
-from store.ingest import NO_SUCH_FILE, collect_files, default_loader, ingest_paths, scan_paths
+from store.ingest import (
+    NO_SUCH_FILE,
+    POOL_MIN_BYTES,
+    POOL_MIN_FILES,
+    WORKER_CRASHED,
+    Progress,
+    SizePolicy,
+    _pool_size,
+    collect_files,
+    default_loader,
+    ingest_paths,
+    scan_paths,
+    worker_count,
+)
 from store.records import Meeting, ParseError
-from tests.helpers import make_meeting
+from tests.helpers import make_meeting, meeting_id, minutes_text
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / "examples" / "minutes"
@@ -232,3 +247,121 @@ def test_same_minutes_under_two_names(tmp_path: Path) -> None:
     summary = ingest_paths(Store(None), [tmp_path])
     assert summary.report.added == ["Kalundborg|Direktionen|2016-02-29"]
     assert [path for path, _ in summary.skipped] == [str(tmp_path / "a.txt")]
+
+
+# -- reading in worker processes -----------------------------------------------------------------
+
+
+def crash_on_crash_files(path: Path) -> Meeting:
+    """A loader for worker processes: a file named ``crash*`` ends the process reading it at
+    once, as a crash inside a C library would; any other file loads as usual."""
+    from store.extract import load_meeting
+
+    if path.name.startswith("crash"):
+        os._exit(70)
+    return load_meeting(path)
+
+
+def bug_on_bug_files(path: Path) -> Meeting:
+    """A loader for worker processes with a bug that only ``bug*`` files reach."""
+    from store.extract import load_meeting
+
+    if path.name.startswith("bug"):
+        raise KeyError("heading")
+    return load_meeting(path)
+
+
+def _mixed_folder(folder: Path) -> None:
+    """Minutes of ten meetings, one of them twice, and files that are refused for each reason."""
+    for day in range(1, 11):
+        touch(folder / f"m{day:02d}.txt", minutes_text(day))
+    touch(folder / "m11-copy.txt", minutes_text(3))  # supersedes m03
+    touch(folder / "empty.txt", "")
+    (folder / "scan.pdf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    touch(folder / "big.txt", "x" * 20_000)  # over the small policy below
+
+
+def test_worker_processes_ingest_exactly_what_one_process_does(tmp_path: Path) -> None:
+    _mixed_folder(tmp_path / "in")
+    policy = SizePolicy(max_text_mb=0.01)  # 10,000 characters: more than any of the minutes
+    runs = []
+    for workers in (0, 2):
+        events: list[Progress] = []
+        store = Store(tmp_path / f"store-{workers}.json")
+        summary = ingest_paths(store, [tmp_path / "in"], progress=events.append, policy=policy,
+                               municipality="Testby", workers=workers)
+        runs.append((summary, events, [r.to_doc() for r in store.items()]))
+    (serial, serial_events, serial_items), (pooled, pooled_events, pooled_items) = runs
+    assert len(serial.report.added) == 10 and serial.report.items_added > 10
+    assert {Path(p).name for p, _ in serial.skipped} == {"m03.txt", "empty.txt", "scan.pdf",
+                                                         "big.txt"}
+    assert pooled.report == serial.report
+    assert pooled.skipped == serial.skipped
+    assert pooled.files == serial.files == 14
+    assert pooled_events == serial_events
+    assert pooled_items == serial_items
+    assert {item["municipality"] for item in pooled_items} == {"Testby"}
+
+
+def test_a_crashing_worker_loses_only_its_own_file(tmp_path: Path) -> None:
+    for day in range(1, 7):
+        touch(tmp_path / f"m{day:02d}.txt", minutes_text(day))
+    crash = touch(tmp_path / "crash.txt", minutes_text(20))
+    store = Store(None)
+    summary = ingest_paths(store, [tmp_path], loader=crash_on_crash_files, workers=2)
+    assert summary.skipped == [(str(crash), WORKER_CRASHED)]
+    assert sorted(summary.report.added) == [meeting_id(day) for day in range(1, 7)]
+    assert {i.meeting_id for i in store.items()} == {meeting_id(day) for day in range(1, 7)}
+
+
+def test_a_loader_bug_in_a_worker_is_reported_and_logged_here(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    touch(tmp_path / "a.txt", minutes_text(1))
+    bug = touch(tmp_path / "bug.txt", minutes_text(2))
+    with caplog.at_level(logging.ERROR, logger="store.ingest"):
+        summary = ingest_paths(Store(None), [tmp_path], loader=bug_on_bug_files, workers=2)
+    assert summary.skipped == [(str(bug), "internal error: KeyError: 'heading'")]
+    assert summary.report.added == [meeting_id(1)]
+    logged = [r.getMessage() for r in caplog.records]
+    assert len(logged) == 1 and logged[0].startswith(f"internal error while reading {bug}\n")
+    assert "Traceback" in logged[0] and "KeyError: 'heading'" in logged[0]
+
+
+def test_worker_processes_only_for_long_runs_of_the_default_loader() -> None:
+    cpus = worker_count()
+    assert _pool_size(None, None, [6_000] * 3) == 0  # a handful of files: in-process
+    assert _pool_size(None, None, [6_000] * POOL_MIN_FILES) == min(cpus, POOL_MIN_FILES)
+    assert _pool_size(None, None, [POOL_MIN_BYTES, 1]) == min(cpus, 2)  # few, but large
+    assert _pool_size(None, TableLoader({}, {}), [6_000] * 500) == 0  # a loader with state
+    assert _pool_size(2, TableLoader({}, {}), [6_000] * 3) == 2  # asked for
+    assert _pool_size(4, None, [6_000]) == 0  # one file: nothing to share
+
+
+class _NoProcesses:
+    """A process pool where no process ever starts (a process limit, a main module that cannot
+    be imported again)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+
+    def submit(self, *args: object, **kwargs: object) -> None:
+        raise BrokenProcessPool("no process could be started")
+
+    def shutdown(self, *args: object, **kwargs: object) -> None:
+        pass
+
+
+def test_without_worker_processes_the_files_are_read_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    import store.ingest
+
+    monkeypatch.setattr(store.ingest, "_spawn_pool", _NoProcesses)
+    for day in range(1, 4):
+        touch(tmp_path / f"m{day:02d}.txt", minutes_text(day))
+    with caplog.at_level(logging.WARNING, logger="store.ingest"):
+        summary = ingest_paths(Store(None), [tmp_path], workers=2)
+    assert summary.skipped == []
+    assert sorted(summary.report.added) == [meeting_id(day) for day in range(1, 4)]
+    assert [r.getMessage() for r in caplog.records] == [
+        "worker processes do not start; reading the remaining 3 files in this process"]
