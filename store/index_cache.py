@@ -42,7 +42,7 @@ from store.memory import bulk_allocation, release_freed_memory
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: records saved as their layout (holes allowed), not a count
 PACKAGE = Path(__file__).resolve().parent
 T = TypeVar("T")
 

@@ -134,3 +134,27 @@ def test_a_store_changed_behind_its_stamp_is_not_given_the_old_index(store_path:
     store_path.write_text(json.dumps(raw), encoding="utf-8")
     index = load(store_path, build)
     assert build.calls == 2 and len(index.titles) == 7
+
+
+def test_a_large_index_is_updated_in_the_background_without_a_build(tmp_path: Path) -> None:
+    from store.index import Index
+
+    store = Store(tmp_path / "referat.json")
+    ingest_paths(store, [SAMPLES])
+    store.ingest([make_meeting(n) for n in range(2, 40)])  # large enough to update, not rebuild
+    builds = CountingBuild()
+
+    def build(store: Store) -> Index:
+        builds(store)
+        return Index.build(store)
+
+    keeper = index_cache.IndexKeeper(store, build, update=Index.update, background_after=0.0)
+    first = keeper.current()
+    Store(store.path).ingest([make_meeting(1)])  # another process
+    assert keeper.current() is first  # answered at once from the previous index
+    keeper.wait_built(10)
+    updated = keeper.current()
+    assert updated is not first and "Direktionen|2000-01-02" in updated.meeting_docs
+    assert builds.calls == 1  # the change was an update, not a second build
+    index_cache.wait_saved()
+    assert index_cache.saved_for(Store(store.path))
