@@ -76,6 +76,10 @@ MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august"
           "september", "oktober", "november", "december"]
 WEEKDAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
 FIRST_DAY, LAST_DAY = dt.date(2008, 1, 7), dt.date(2025, 12, 15)
+# One municipality's boards hold at most this many meetings in the span; more is several.
+PER_MUNICIPALITY = 30_000
+MUNICIPALITIES = ["Kalundborg", "Holbæk", "Slagelse", "Næstved", "Roskilde", "Sorø",
+                  "Ringsted", "Odsherred", "Lejre", "Køge"]
 
 
 @dataclass
@@ -238,19 +242,34 @@ def _slug(body: str) -> str:
 
 
 def write_corpus(out: Path, meetings: int, seed: int = 7) -> Corpus:
-    """Write ``meetings`` minutes files into ``out``, spread evenly over 2008-2025."""
+    """Write ``meetings`` minutes files into ``out``, spread evenly over 2008-2025.
+
+    Every meeting is a different meeting: no board meets twice on one day (a clash moves the
+    meeting a day on). Beyond :data:`PER_MUNICIPALITY` meetings the corpus is several
+    municipalities' minutes, as a shared installation holds, each file named after its
+    municipality (the minutes themselves do not name it).
+    """
     rng = random.Random(seed)
     cases = _CaseNumbers(rng)
     out.mkdir(parents=True, exist_ok=True)
     span = (LAST_DAY - FIRST_DAY).days
     corpus = Corpus()
+    towns = -(-meetings // PER_MUNICIPALITY)
+    held: set[tuple[int, str, dt.date]] = set()
     for m in range(meetings):
-        when = FIRST_DAY + dt.timedelta(days=span * m // max(meetings, 1) + rng.randint(0, 2))
+        town = m % towns
+        share = m // towns  # the meeting's place among its municipality's
+        when = FIRST_DAY + dt.timedelta(days=span * share * towns // max(meetings, 1)
+                                        + rng.randint(0, 2))
         body = rng.choice(BODIES)
+        while (town, body, when) in held:
+            when += dt.timedelta(days=1)
+        held.add((town, body, when))
         pick = rng.random()
         layout, bare = next((layout, bare) for bound, layout, bare in LAYOUTS if pick < bound)
         items = _items(rng, cases, when, bare)
-        name = f"{_slug(body)}-{when:%Y-%m-%d}-{m:05d}.txt"
+        prefix = f"{_slug(MUNICIPALITIES[town % len(MUNICIPALITIES)])}-" if towns > 1 else ""
+        name = f"{prefix}{_slug(body)}-{when:%Y-%m-%d}-{m:05d}.txt"
         (out / name).write_text(layout(rng, when, body, items), encoding="utf-8")
         corpus.files[name] = items
         corpus.meetings += 1
