@@ -18,6 +18,7 @@ also brings the averages up to date.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 import time
 from array import array
@@ -475,6 +476,22 @@ class _SetsOnWrite:
             del table[key]
 
 
+PIECE = 50_000  # dict entries copied at a time
+
+
+def _copied(table: dict) -> dict:
+    """A copy of a shared dict, made a piece at a time: one ``dict()`` of the five million case
+    keys of a million items holds the interpreter for a fifth of a second, and a question
+    asked meanwhile would wait; between pieces it is answered."""
+    if len(table) <= PIECE:
+        return dict(table)
+    out: dict = {}
+    entries = iter(table.items())
+    while piece := list(itertools.islice(entries, PIECE)):
+        out.update(piece)
+    return out
+
+
 def _sorted_remove(values: list[str], value: str) -> None:
     i = bisect.bisect_left(values, value)
     if i < len(values) and values[i] == value:
@@ -550,7 +567,7 @@ class _Update:
         index.records = self._records()
         first = len(old.records)
         added = index.records[first:]
-        index.ids, index.vals = dict(old.ids), dict(old.vals)
+        index.ids, index.vals = _copied(old.ids), _copied(old.vals)
         dead_terms = (t for d in self.dead for fields_tf in _field_counts([old.records[d]])[0]
                       for tf in fields_tf for t in tf)
         touched = _drop_postings((index.ids, index.vals), dead_terms, self.dead)
@@ -565,7 +582,7 @@ class _Update:
     def _terms(self, index: Index, touched: set[str]) -> None:
         """Document frequencies and vocabularies: the old ones, changed where terms were."""
         old = self.old
-        index.df = dict(old.df)
+        index.df = _copied(old.df)
         born, gone = [], []
         for t in touched:
             if t in index.ids:
@@ -642,7 +659,7 @@ class _Update:
 
     def _cases(self, index: Index, first: int) -> None:
         old = self.old
-        index.case_exact, index.case_partial = dict(old.case_exact), dict(old.case_partial)
+        index.case_exact, index.case_partial = _copied(old.case_exact), _copied(old.case_partial)
         for d in self.dead:
             for table, key in _case_keys(index, old.records[d]):  # type: ignore[arg-type]
                 kept = [doc for doc in table.get(key, ()) if doc not in self.dead]

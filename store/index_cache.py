@@ -42,7 +42,7 @@ from store.memory import bulk_allocation, release_freed_memory
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2  # 2: records saved as their layout (holes allowed), not a count
+FORMAT_VERSION = 3  # 3: saved in pieces; 2: records as their layout, holes allowed
 PACKAGE = Path(__file__).resolve().parent
 T = TypeVar("T")
 
@@ -196,7 +196,7 @@ def _load(path: Path, key: tuple, store: Any) -> Any | None:
             if pickle.load(handle) != key:
                 return None
             with bulk_allocation():
-                return _Unpickler(handle, store).load()
+                return _read_pieces(_Unpickler(handle, store))
     except FileNotFoundError:
         return None
     except Exception as exc:  # corrupt, truncated, or written by other code: rebuild
@@ -210,7 +210,7 @@ def _load_from_store(store: Any, key: tuple) -> Any | None:
         if blob is None:
             return None
         with bulk_allocation():
-            return _Unpickler(io.BytesIO(blob), store).load()
+            return _read_pieces(_Unpickler(io.BytesIO(blob), store))
     except Exception as exc:  # unreadable or written by other code: rebuild
         log.info("saved search index in the store not used: %s", exc)
         return None
@@ -219,7 +219,7 @@ def _load_from_store(store: Any, key: tuple) -> Any | None:
 def _save_to_store(store: Any, key: tuple, index: Any) -> None:
     try:
         buffer = io.BytesIO()
-        _Pickler(buffer, index.records).dump(index)
+        _write_pieces(_Pickler(buffer, index.records), index)
         store.save_index(repr(key), buffer.getvalue())
     except Exception as exc:
         log.info("search index not saved in the store: %s", exc)
@@ -236,7 +236,7 @@ def _save(path: Path, key: tuple, index: Any) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            _Pickler(handle, index.records).dump(index)
+            _write_pieces(_Pickler(handle, index.records), index)
         os.replace(tmp, path)
     except Exception as exc:
         log.info("search index not saved: %s", exc)
@@ -244,6 +244,48 @@ def _save(path: Path, key: tuple, index: Any) -> None:
             os.unlink(tmp)
     finally:
         release_freed_memory()  # pickling's buffers
+
+
+PIECE = 20_000  # dict entries or list elements pickled at a time
+
+
+def _write_pieces(pickler: pickle.Pickler, index: Any) -> None:
+    """Pickle the index attribute by attribute, its large dicts and lists a piece at a time.
+
+    One ``dump`` of a whole index holds the interpreter for as long as it takes (two seconds at
+    400,000 items), and a question asked meanwhile waits that long; between pieces it is
+    answered. The pieces share the pickler's memo, so a term string is still written once.
+    """
+    state = index.__getstate__()
+    pickler.dump((type(index), list(state)))
+    for value in state.values():
+        if isinstance(value, dict | list) and len(value) > PIECE:
+            pairs = list(value.items()) if isinstance(value, dict) else value
+            pickler.dump((type(value), -(-len(pairs) // PIECE)))
+            for start in range(0, len(pairs), PIECE):
+                pickler.dump(pairs[start:start + PIECE])
+        else:
+            pickler.dump((None, value))
+
+
+def _read_pieces(unpickler: pickle.Unpickler) -> Any:
+    """The index :func:`_write_pieces` wrote."""
+    cls, names = unpickler.load()
+    state: dict[str, Any] = {}
+    for name in names:
+        kind, value = unpickler.load()
+        if kind is None:
+            state[name] = value
+            continue
+        parts = [unpickler.load() for _ in range(value)]
+        joined = [x for part in parts for x in part]
+        state[name] = dict(joined) if kind is dict else joined
+    index = cls.__new__(cls)
+    if hasattr(index, "__setstate__"):
+        index.__setstate__(state)
+    else:
+        index.__dict__.update(state)
+    return index
 
 
 BACKGROUND_AFTER = 0.5  # seconds: an index that took longer to build is rebuilt in background

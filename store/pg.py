@@ -164,6 +164,8 @@ class PgStore:
         # Each meeting's items as last loaded, under its content hash: a reload after another
         # process's ingest fetches only the meetings whose hash changed.
         self._loaded: dict[tuple[str, str], tuple[str, list[ItemRecord]]] = {}
+        self._headers: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
+        self._hashes: dict[tuple[str, str], str] = {}
         if not self._schema_ready():
             with self._conn() as conn, conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", (_WRITE_LOCK,))
@@ -346,14 +348,24 @@ class PgStore:
         return [(meeting_id, int(position)) for meeting_id, position in rows]
 
     def _load(self) -> None:
-        """Meetings, once per revision (items are loaded the first time they are asked for)."""
+        """Meetings, once per revision (items are loaded the first time they are asked for).
+
+        Only the headers of meetings whose content hash changed are fetched again, and later
+        only their items: after another process's ingest a reload reads what it wrote.
+        """
         if self._cache_revision == self._revision:
             return
-        where, params = self._scope()
         with self._conn() as conn:
-            docs = [doc for (doc,) in conn.execute(
-                f"SELECT doc FROM referat_meetings WHERE {where}", params)]
-        ordered = newest_first(docs)
+            self._hashes = {(mu, mid): h for mu, mid, h in self._select(
+                conn, "content_hash", "referat_meetings", None)}
+            kept = {key: doc for key, (h, doc) in self._headers.items()
+                    if self._hashes.get(key) == h}
+            for mu, mid, doc in self._select(conn, "doc", "referat_meetings",
+                                             self._missing(kept, self._hashes)):
+                kept[(mu, mid)] = doc
+        self._headers = {key: (self._hashes[key], doc) for key, doc in kept.items()
+                         if key in self._hashes}
+        ordered = newest_first(list(kept.values()))
         self._meetings = [meeting_record(doc) for doc in ordered]
         self._meeting_docs = {}
         for doc in ordered:
@@ -362,37 +374,41 @@ class PgStore:
         self._cache_revision = self._revision
 
     def _load_items(self) -> list[ItemRecord]:
-        where, params = self._scope()
-        with self._conn() as conn:
-            hashes = {(mu, mid): h for mu, mid, h in conn.execute(
-                f"SELECT municipality, meeting_id, content_hash FROM referat_meetings "
-                f"WHERE {where}", params)}
-            by_meeting = {key: records for key, (h, records) in self._loaded.items()
-                          if hashes.get(key) == h}
-            missing = [key for key in hashes if key not in by_meeting]
-            fetched: dict[tuple[str, str], list[ItemRecord]] = {}
-            if missing:
-                only, args = "", params
-                if by_meeting:  # some are kept: fetch the others only
-                    only = ("AND (municipality, meeting_id) IN "
-                            "(SELECT * FROM unnest(%s::text[], %s::text[])) ")
-                    args = (*params, [mu for mu, _ in missing], [mid for _, mid in missing])
-                # One row per meeting, its items as one JSON array in agenda order: a tenth of
-                # the rows to convert, and one fast parse each.
-                rows = conn.execute(
-                    f"SELECT municipality, meeting_id, json_agg(doc ORDER BY position)::text "
-                    f"FROM referat_items WHERE {where} {only}GROUP BY municipality, meeting_id",
-                    args)
-                with bulk_allocation():
-                    for municipality, meeting_id, docs in rows:
-                        fetched[(municipality, meeting_id)] = [
-                            item_record(doc) for doc in orjson.loads(docs)]
-        by_meeting.update(fetched)
+        hashes = self._hashes
+        by_meeting = {key: records for key, (h, records) in self._loaded.items()
+                      if hashes.get(key) == h}
+        # One row per meeting, its items as one JSON array in agenda order: a tenth of the
+        # rows to convert, and one fast parse each.
+        with self._conn() as conn, bulk_allocation():
+            for mu, mid, docs in self._select(
+                    conn, "json_agg(doc ORDER BY position)::text", "referat_items",
+                    self._missing(by_meeting, hashes), group=True):
+                by_meeting[(mu, mid)] = [item_record(doc) for doc in orjson.loads(docs)]
         self._loaded = {key: (hashes[key], records) for key, records in by_meeting.items()
                         if key in hashes}
         order = {record.meeting_id: n for n, record in enumerate(self._meetings)}
         keys = sorted(by_meeting, key=lambda k: (order.get(k[1], len(order)), k[0]))
         return [item for key in keys for item in by_meeting[key]]
+
+    @staticmethod
+    def _missing(kept: dict, hashes: dict) -> list[tuple[str, str]] | None:
+        """The meetings to fetch: None for all of them (nothing kept), else those not kept."""
+        return None if not kept else [key for key in hashes if key not in kept]
+
+    def _select(self, conn: Any, column: str, table: str,
+                only: list[tuple[str, str]] | None, group: bool = False) -> list[tuple]:
+        """(municipality, meeting id, ``column``) of this scope's rows of ``table``; with
+        ``only``, of those meetings alone."""
+        if only is not None and not only:
+            return []
+        where, params = self._scope()
+        if only is not None:
+            where += (" AND (municipality, meeting_id) IN "
+                      "(SELECT * FROM unnest(%s::text[], %s::text[]))")
+            params = (*params, [mu for mu, _ in only], [mid for _, mid in only])
+        tail = " GROUP BY municipality, meeting_id" if group else ""
+        return conn.execute(f"SELECT municipality, meeting_id, {column} FROM {table} "
+                            f"WHERE {where}{tail}", params).fetchall()
 
     # -- writing -----------------------------------------------------------------------------
 

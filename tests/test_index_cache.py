@@ -148,10 +148,18 @@ def test_a_large_index_is_updated_in_the_background_without_a_build(tmp_path: Pa
         builds(store)
         return Index.build(store)
 
-    keeper = index_cache.IndexKeeper(store, build, update=Index.update, background_after=0.0)
+    gate = threading.Event()
+
+    def update(index: Index, store: Store) -> Index | None:
+        assert gate.wait(10)
+        return index.update(store)
+
+    keeper = index_cache.IndexKeeper(store, build, update=update, background_after=0.0)
     first = keeper.current()
     Store(store.path).ingest([make_meeting(1)])  # another process
     assert keeper.current() is first  # answered at once from the previous index
+    assert keeper.current() is first
+    gate.set()
     keeper.wait_built(10)
     updated = keeper.current()
     assert updated is not first and "Direktionen|2000-01-02" in updated.meeting_docs
