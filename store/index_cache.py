@@ -14,8 +14,8 @@ of the index's records instead -- runs of (meeting id, item count) in doc order,
 and the index shares the records with the store instead of copying them.
 
 A missing, stale, corrupt or unreadable file is simply rebuilt; the cache can always be deleted.
-A PostgreSQL store keeps the saved index in a table instead (``referat_saved_index``, one per
-municipality scope), shared by every process on it; a store in memory builds it every time.
+A PostgreSQL store keeps the saved index in a table instead (``referat_saved_index_parts``, one
+per municipality scope), shared by every process on it; a store in memory builds it every time.
 The pickle is ours, beside the store (or in it): whoever can write there can already replace the
 store itself.
 """

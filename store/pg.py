@@ -46,8 +46,9 @@ from store.db import (
 from store.memory import bulk_allocation
 from store.records import ItemRecord, Meeting, MeetingRecord, StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 TS_CONFIG = "referat_da"
+INDEX_PART = 64 * 1024 * 1024  # bytes of a saved search index per row
 # pg_advisory_xact_lock key shared by every writer of meetings and items (and the schema).
 _WRITE_LOCK = 0x5245_4645  # "REFE"
 
@@ -108,10 +109,13 @@ CREATE TABLE IF NOT EXISTS referat_state (
   value jsonb NOT NULL,
   PRIMARY KEY (tbl, key)
 );
-CREATE TABLE IF NOT EXISTS referat_saved_index (
-  scope text PRIMARY KEY,
+DROP TABLE IF EXISTS referat_saved_index;
+CREATE TABLE IF NOT EXISTS referat_saved_index_parts (
+  scope text NOT NULL,
+  part int NOT NULL,
   key text NOT NULL,
-  blob bytea NOT NULL
+  blob bytea NOT NULL,
+  PRIMARY KEY (scope, part)
 );
 CREATE TABLE IF NOT EXISTS referat_vectors (
   id bigserial PRIMARY KEY,
@@ -279,17 +283,24 @@ class PgStore:
     def load_saved_index(self, key: str) -> bytes | None:
         """The search index saved under ``key`` (see :mod:`store.index_cache`), if any."""
         with self._conn() as conn:
-            row = conn.execute("SELECT blob FROM referat_saved_index WHERE scope = %s AND key = %s",
-                               (self.municipality or "", key)).fetchone()
-        return None if row is None else bytes(row[0])
+            rows = conn.execute(
+                "SELECT part, blob FROM referat_saved_index_parts WHERE scope = %s AND key = %s "
+                "ORDER BY part", (self.municipality or "", key)).fetchall()
+        if not rows or [part for part, _ in rows] != list(range(len(rows))):
+            return None
+        return b"".join(bytes(blob) for _, blob in rows)
 
     def save_index(self, key: str, blob: bytes) -> None:
-        """Keep one saved index per municipality scope, shared by every process."""
-        with self._conn() as conn:
-            conn.execute(
-                "INSERT INTO referat_saved_index (scope, key, blob) VALUES (%s, %s, %s) "
-                "ON CONFLICT (scope) DO UPDATE SET key = EXCLUDED.key, blob = EXCLUDED.blob",
-                (self.municipality or "", key, blob))
+        """Keep one saved index per municipality scope, shared by every process, in parts of
+        :data:`INDEX_PART` bytes (a value may not exceed 1 GB; a million items' index does)."""
+        view = memoryview(blob)
+        parts = [(self.municipality or "", n, key, view[start:start + INDEX_PART])
+                 for n, start in enumerate(range(0, len(view), INDEX_PART))]
+        with self._conn() as conn, conn.transaction(), conn.cursor() as cur:
+            cur.execute("DELETE FROM referat_saved_index_parts WHERE scope = %s",
+                        (self.municipality or "",))
+            cur.executemany("INSERT INTO referat_saved_index_parts (scope, part, key, blob) "
+                            "VALUES (%s, %s, %s, %s)", parts)
 
     def vectors_since(self, after: int) -> list[tuple[int, str, bytes]]:
         """Item vectors (see :mod:`store.semantic`) stored after row ``after``, in order."""

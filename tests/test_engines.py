@@ -186,3 +186,23 @@ def test_postgresql_reloads_only_the_meetings_another_process_changed(
             assert old is not None and r is not old and r.decision in ("Udsat.", "")
         elif old is not None:
             assert r is old  # an unchanged meeting's records are kept, not fetched again
+
+
+def test_a_saved_index_larger_than_a_value_may_be_is_kept_in_parts(
+    new_store: EngineFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import store.pg
+
+    monkeypatch.setattr(store.pg, "INDEX_PART", 1000)
+    url = new_store.new_database_url()
+    blob = os.urandom(4500)
+    PgStore(url).save_index("k1", blob)
+    assert PgStore(url).load_saved_index("k1") == blob
+    assert PgStore(url).load_saved_index("k0") is None
+    PgStore(url).save_index("k2", blob[:1500])  # replaces every part of the previous one
+    assert PgStore(url).load_saved_index("k1") is None
+    assert PgStore(url).load_saved_index("k2") == blob[:1500]
+    with psycopg.connect(url, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM referat_saved_index_parts").fetchone()[0] == 2
+        conn.execute("DELETE FROM referat_saved_index_parts WHERE part = 0")
+    assert PgStore(url).load_saved_index("k2") is None  # a part missing: rebuilt, not misread
