@@ -263,7 +263,8 @@ def _page_furniture(line: str) -> bool:
     """A page number or a running header that ends in one ("… Side 2 af 9")."""
     if not line or len(line) > 100 or not (line[-1].isdigit() or line[-1] in "-–"):
         return False
-    return bool(_PAGE_LINE.match(line) or _PAGE_HEADER_LINE.search(line))
+    # ("af" tested first: most lines ending in a number are no "… side 2 af 9".)
+    return bool(_PAGE_LINE.match(line) or "af" in line.lower() and _PAGE_HEADER_LINE.search(line))
 
 
 def _page_edges(pages: list[list[str]]) -> set[str]:
