@@ -230,7 +230,8 @@ def _size(path: Path) -> int:
 # files, as the watched folder usually brings, is read in-process.
 POOL_MIN_FILES = 64
 POOL_MIN_BYTES = 2_000_000
-CHUNK_FILES = 8  # files per task: fewer round trips, and a crash retries few files
+FILES_PER_WORKER = 32  # at least, on a machine with many processors: no process for a few files
+CHUNK_FILES = 8  # files per task at most: fewer round trips, and a crash retries few files
 CHUNKS_PER_WORKER = 4  # tasks queued per worker: enough to keep it busy, few to redo on a crash
 # How a pool fails: a worker died (BrokenProcessPool), or no process could be started (OSError;
 # the loader's own OSErrors are caught in the worker).
@@ -256,8 +257,14 @@ def _pool_size(workers: int | None, loader: Loader | None, sizes: list[int]) -> 
     if workers is None:
         if loader is not None or (len(sizes) < POOL_MIN_FILES and sum(sizes) < POOL_MIN_BYTES):
             return 0
-        workers = worker_count()
+        workers = min(worker_count(), max(2, len(sizes) // FILES_PER_WORKER))
     return min(workers, len(sizes)) if len(sizes) > 1 else 0
+
+
+def _chunk_files(files: int, workers: int) -> int:
+    """Files per task: :data:`CHUNK_FILES`, or fewer when there are few files, so that each
+    worker gets its share (two large PDFs go to two processes, not to one)."""
+    return max(1, min(CHUNK_FILES, files // (workers * CHUNKS_PER_WORKER)))
 
 
 def _load_serial(load: Loader, files: list[Path], policy: SizePolicy) -> Iterator[LoadResult]:
@@ -283,7 +290,8 @@ def _load_in_pool(load: Loader, files: list[Path], policy: SizePolicy,
         if done == len(files):
             return
         # The pool broke: the file that did it was among those queued.
-        suspects = files[done:done + workers * CHUNKS_PER_WORKER * CHUNK_FILES]
+        queued = workers * CHUNKS_PER_WORKER * _chunk_files(len(files) - done, workers)
+        suspects = files[done:done + queued]
         try:
             for result in _load_one_by_one(load, suspects, policy):
                 done += 1
@@ -359,7 +367,8 @@ def _worker_started() -> None:
 def _pool_run(load: Loader, files: list[Path], policy: SizePolicy,
               workers: int) -> Iterator[LoadResult]:
     """Results in file order until the pool breaks (then the generator just stops)."""
-    chunks = (files[i:i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES))
+    size = _chunk_files(len(files), workers)
+    chunks = (files[i:i + size] for i in range(0, len(files), size))
     pool = _spawn_pool(workers)
     try:
         queued: deque[Future] = deque()

@@ -12,12 +12,15 @@ import pytest
 
 from store.db import Store
 from store.ingest import (
+    CHUNK_FILES,
+    FILES_PER_WORKER,
     NO_SUCH_FILE,
     POOL_MIN_BYTES,
     POOL_MIN_FILES,
     WORKER_CRASHED,
     Progress,
     SizePolicy,
+    _chunk_files,
     _pool_size,
     collect_files,
     default_loader,
@@ -329,7 +332,8 @@ def test_a_loader_bug_in_a_worker_is_reported_and_logged_here(
 def test_worker_processes_only_for_long_runs_of_the_default_loader() -> None:
     cpus = worker_count()
     assert _pool_size(None, None, [6_000] * 3) == 0  # a handful of files: in-process
-    assert _pool_size(None, None, [6_000] * POOL_MIN_FILES) == min(cpus, POOL_MIN_FILES)
+    assert _pool_size(None, None, [6_000] * POOL_MIN_FILES) == min(cpus, 2)
+    assert _pool_size(None, None, [6_000] * 10_000) == min(cpus, 10_000 // FILES_PER_WORKER)
     assert _pool_size(None, None, [POOL_MIN_BYTES, 1]) == min(cpus, 2)  # few, but large
     assert _pool_size(None, TableLoader({}, {}), [6_000] * 500) == 0  # a loader with state
     assert _pool_size(2, TableLoader({}, {}), [6_000] * 3) == 2  # asked for
@@ -364,3 +368,9 @@ def test_without_worker_processes_the_files_are_read_here(
     assert sorted(summary.report.added) == [meeting_id(day) for day in range(1, 4)]
     assert [r.getMessage() for r in caplog.records] == [
         "worker processes do not start; reading the remaining 3 files in this process"]
+
+
+def test_tasks_are_smaller_when_files_are_few() -> None:
+    assert _chunk_files(10_000, 2) == CHUNK_FILES
+    assert _chunk_files(20, 2) == 2  # four tasks queued for each of two workers
+    assert _chunk_files(2, 2) == 1  # two large PDFs: one for each worker
