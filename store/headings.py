@@ -144,7 +144,14 @@ def clean_title(title: str) -> str:
     title = " ".join(title.replace("\t", " ").split())
     title = _SUFFIX.sub("", title).strip(" -–:")
     # "… i Region Nordjylland." ends a title like a sentence; "m.v." and "Pkt." keep theirs.
-    return title[:-1] if _SENTENCE_END.search(title) else title
+    return title[:-1] if _ends_sentence(title) else title
+
+
+def _ends_sentence(title: str) -> bool:
+    """A word and a full stop end the title (:data:`_SENTENCE_END`); its "$" also matches before
+    a final line end. Searched for only when a full stop is there: the search tries every
+    letter of the title."""
+    return title.endswith((".", ".\n")) and bool(_SENTENCE_END.search(title))
 
 
 @dataclass
@@ -172,7 +179,7 @@ def looks_like_title(title: str, strict: bool = True) -> bool:
     # abbreviations such as "m.v." or "kr." are not.
     if not strict:
         return True
-    if _SENTENCE_END.search(title) and title.count(" ") >= 3:
+    if _ends_sentence(title) and title.count(" ") >= 3:
         return False
     return not _SENTENCE_BREAK.search(title)
 
@@ -212,7 +219,7 @@ def _title_with_evidence(title: str, evidence: str | None) -> bool:
     ("Kommunalbestyrelsen. Mødeplan 2023") but not a whole sentence ending in one."""
     if evidence is None or not looks_like_title(title, strict=False):
         return False
-    return evidence == "ref" or not _SENTENCE_END.search(title)
+    return evidence == "ref" or not _ends_sentence(title)
 
 
 def _strong_candidate(lines: list[str], i: int, m: re.Match, is_label) -> _Candidate | None:

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from store.casenum import JOURNAL_LINE, REF_LINE_START, refs_in_line
+from store.casenum import JOURNAL_LINE, REF_FIRST, REF_LINE_START, refs_in_line
 from store.flatten import is_flattened, unflatten
 from store.furniture import strip_chrome
 from store.headings import (
@@ -536,6 +536,17 @@ _CLOSED_TITLE = re.compile(
     r"|[-–]\s*(?:lukket|fortrolig[t]?)(?:\s+(?:punkt|sag))?\s*$",
     re.IGNORECASE,
 )
+
+
+def _closed_title(title: str) -> bool:
+    """A title marked closed (:data:`_CLOSED_TITLE`). Every spelling holds "lukke", "fortrol" or
+    "offentl" in some case (letters no other character matches, ignoring case), so the
+    pattern, which tries every position of the title, runs only on titles that do."""
+    low = title.lower()
+    return ("lukke" in low or "fortrol" in low or "offentl" in low) and bool(
+        _CLOSED_TITLE.search(title))
+
+
 _DATO_LINE = re.compile(r"^dato\s*:", re.IGNORECASE)
 # "Sagsnr. 316877 Kultur- og Idrætsudvalget Lukket punkt", "Sagsnr.: … Dok.nr.: …   Lukket"
 _CLOSED_AFTER_REF = re.compile(r"\s(?:lukket(?:\s+(?:punkt|sag))?|fortroligt)\s*$", re.IGNORECASE)
@@ -624,7 +635,8 @@ class _ItemReader:
         return False
 
     def _read_refs(self, stripped: str) -> bool:
-        if self.seen_content > 8 and not REF_LINE_START.match(stripped):
+        if self.seen_content > 8 and (stripped[0] not in REF_FIRST
+                                      or not REF_LINE_START.match(stripped)):
             return False
         line_refs = refs_in_line(stripped)
         if not line_refs:
@@ -724,7 +736,7 @@ def _build_item(heading: Heading | None, title: str, number: int | None, body: l
     reader = _ItemReader(title, number, extra_refs)
     for line in body:
         reader.feed(line)
-    closed = bool(heading and heading.closed_kw) or bool(_CLOSED_TITLE.search(title))
+    closed = bool(heading and heading.closed_kw) or _closed_title(title)
     return reader.item(title, closed), reader.sources
 
 
@@ -831,7 +843,7 @@ def _items_from_headings(lines: list[str], headings: list[Heading]) -> tuple[
         if heading.toc_only:
             items.append(Item(number=heading.number, title=heading.title,
                               closed=heading.closed_kw or toc_closed[heading.start]
-                              or bool(_CLOSED_TITLE.search(heading.title))))
+                              or _closed_title(heading.title)))
             continue
         body = lines[heading.index + 1: ends[id(heading)]]
         carried, journal = journal, {}
@@ -905,7 +917,7 @@ def _open_lines(lines: list[str]) -> list[str]:
     for line in lines:
         low = line.strip().lower()
         if low and len(low) <= 200:
-            if _CLOSED_SECTION.match(low) or low in _CLOSED_MARKERS or _CLOSED_TITLE.search(low):
+            if _CLOSED_SECTION.match(low) or low in _CLOSED_MARKERS or _closed_title(low):
                 closed = True
             elif _OPEN_SECTION.match(low) or low in _MARKERS:
                 closed = False
@@ -991,7 +1003,7 @@ def _toc_only_items(toc_text: list[str], items: list[Item]) -> list[Item]:
             if not key or any(key in k or k in key for k in keys if k):
                 continue
             keys.append(key)
-            out.append(Item(number=None, title=title, closed=bool(_CLOSED_TITLE.search(title))))
+            out.append(Item(number=None, title=title, closed=_closed_title(title)))
     return out
 
 
