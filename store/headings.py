@@ -56,12 +56,18 @@ _NUMBER_ONLY = re.compile(
 # Table of contents: dotted leaders or a tab before a page number (arabic or roman).
 # Each run of dots is tried once, from its start, and never backtracked into (the lookbehinds
 # and possessive quantifiers): a line of 100,000 dots costs one pass, not one per dot.
+# (Each pattern first looks ahead for the character every match starts with: a search then
+# passes over other characters at once instead of trying each alternative there.)
 _LEADER = re.compile(
-    r"(?:(?<!\.)\.{4,}+|(?<!…)…{2,}+|(?<!\. )(?:\. ){3,}+\.?)\s*+(?:\d{1,4}|[ivxlcdm]{1,7})\b", re.I
+    r"(?=[.…])(?:(?<!\.)\.{4,}+|(?<!…)…{2,}+|(?<!\. )(?:\. ){3,}+\.?)"
+    r"\s*+(?:\d{1,4}|[ivxlcdm]{1,7})\b",
+    re.I,
 )
 _TAB_PAGE = re.compile(r"\t\s*\d{1,4}\s*$")
 _LEADER_SPLIT = re.compile(
-    r"(?<![\s.…])\s*+(?:\.{3,}+|…++|(?:\. ){3,}+\.?)\s*+(?:\d{1,4}|[ivxlcdm]{1,7})?\b\.?\s*", re.I
+    r"(?=[\s.…])(?<![\s.…])\s*+(?:\.{3,}+|…++|(?:\. ){3,}+\.?)"
+    r"\s*+(?:\d{1,4}|[ivxlcdm]{1,7})?\b\.?\s*",
+    re.I,
 )
 _TOC_WORD = re.compile(r"^(?:indholdsfortegnelse|innholdsfortegnelse|indhold|dagsorden)\s*:?\s*",
                        re.I)
