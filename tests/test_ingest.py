@@ -305,7 +305,13 @@ def test_worker_processes_ingest_exactly_what_one_process_does(tmp_path: Path) -
     assert {item["municipality"] for item in pooled_items} == {"Testby"}
 
 
-def test_a_crashing_worker_loses_only_its_own_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_a_crashing_worker_loses_only_its_own_file(tmp_path: Path, start: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked workers (one thread here) and spawned ones (a threaded process, the bot) alike."""
+    import store.ingest
+
+    monkeypatch.setattr(store.ingest, "_start_method", lambda: start)
     for day in range(1, 7):
         touch(tmp_path / f"m{day:02d}.txt", minutes_text(day))
     crash = touch(tmp_path / "crash.txt", minutes_text(20))
