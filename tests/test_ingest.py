@@ -80,6 +80,23 @@ def test_explicit_files_are_always_tried_and_listed_once(tmp_path: Path) -> None
     assert files == [notes, folder_file, hidden]
 
 
+def test_a_file_reached_through_links_is_listed_once(tmp_path: Path) -> None:
+    """Links to files and folders resolve to the file itself; broken links and pipes are no
+    files."""
+    first = touch(tmp_path / "a" / "1.txt")
+    nested = touch(tmp_path / "a" / "sub" / "2.txt")
+    touch(tmp_path / "b" / "3.txt")
+    (tmp_path / "a" / "link1.txt").symlink_to("1.txt")
+    (tmp_path / "a" / "link3.txt").symlink_to(Path("..", "b", "3.txt"))
+    (tmp_path / "a" / "broken.txt").symlink_to("missing.txt")
+    (tmp_path / "a" / "linkdir").symlink_to(Path("..", "b"))
+    os.mkfifo(tmp_path / "a" / "pipe")
+    (tmp_path / "alink").symlink_to("a")
+    files = collect_files([tmp_path / "a", tmp_path / "alink", tmp_path / "b",
+                           tmp_path / "alink" / "sub" / "2.txt"])
+    assert files == [first, tmp_path / "a" / "link3.txt", nested]
+
+
 def test_argument_order_is_kept(tmp_path: Path) -> None:
     new = touch(tmp_path / "new" / "m.txt")
     old = touch(tmp_path / "old" / "m.txt")
