@@ -179,7 +179,8 @@ def typo_variants(key: str) -> set[str]:
 # --------------------------------------------------------------------------------------------
 # Case, journal and document numbers as the minutes print them
 
-_REF_LABEL = re.compile(  # (the lookahead: every label starts so; a search skips other letters)
+# (Every label starts with s, j or d: the lookahead lets a search pass over other characters.)
+_REF_LABEL = re.compile(
     r"(?=[sjd])(?<![\wæøå])(?P<label>sagsnummer|sagsnr|sags\.?\s?nr|sagsid|sags-id|sag\s?nr|sag"
     r"|journalnummer|journalnr|journal\s?nr|j\.\s?nr|jnr|dokumentnummer|dokumentnr|dokument\s?nr"
     r"|dok\.?\s?nr)\.?\s*:?\s*",

@@ -433,8 +433,8 @@ def label_of(line: str) -> tuple[str, str] | None:
 
 def _may_name_decision(line: str) -> bool:
     """Whether any of :data:`_DECISION_PATTERNS` can match ``line``: each needs one of these
-    words, spelled just so (the patterns ignore no case). Most lines have none, and trying the
-    six patterns on them was the most of the time spent reading labels."""
+    words, in this case (the patterns are case-sensitive). Most lines hold none, and trying the
+    six patterns on them was most of the time spent reading labels."""
     return "møde" in line or "eslutning" in line or "pkt" in line
 
 
