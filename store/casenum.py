@@ -179,8 +179,9 @@ def typo_variants(key: str) -> set[str]:
 # --------------------------------------------------------------------------------------------
 # Case, journal and document numbers as the minutes print them
 
+# (Every label starts with s, j or d: the lookahead lets a search pass over other characters.)
 _REF_LABEL = re.compile(
-    r"(?<![\wæøå])(?P<label>sagsnummer|sagsnr|sags\.?\s?nr|sagsid|sags-id|sag\s?nr|sag"
+    r"(?=[sjd])(?<![\wæøå])(?P<label>sagsnummer|sagsnr|sags\.?\s?nr|sagsid|sags-id|sag\s?nr|sag"
     r"|journalnummer|journalnr|journal\s?nr|j\.\s?nr|jnr|dokumentnummer|dokumentnr|dokument\s?nr"
     r"|dok\.?\s?nr)\.?\s*:?\s*",
     re.IGNORECASE,
@@ -191,6 +192,9 @@ REF_LINE_START = re.compile(
     r"|dok\.?\s?nr)",
     re.IGNORECASE,
 )
+# What a labelled reference line starts with (REF_LINE_START's keywords, or a bullet): any other
+# line holds no labelled reference.
+REF_FIRST = frozenset("SsJjDd•·-")
 KLE = r"\d{2}\.\d{2}(?:\.\d{2}(?:Ø\d{2})?|Ø\d{2})(?:\s?-?\s?[A-ZÆØÅ]\d{2}(?:-\d{1,6})*)?"
 _CASE = r"\d{2}-\d{5,7}[A-ZÆØÅ]?|\d{3}-\d{4}-\d{1,7}|\d{2,4}/\d{2,7}|[A-Z]{2,5}-\d{4}-\d{3,8}"
 JOURNAL_LINE = re.compile(rf"^{KLE}$")
@@ -274,6 +278,6 @@ def refs_in_line(line: str) -> dict[str, str]:
         return {}
     if first.isupper() and "/" in stripped and (m := _INITIALS_CASE.match(stripped)):
         return {"case": m.group("case")}
-    if first not in "SsJjDd•·-" or not REF_LINE_START.match(stripped):
+    if first not in REF_FIRST or not REF_LINE_START.match(stripped):
         return {}
     return _labelled_refs(stripped)

@@ -17,6 +17,7 @@ Repeated running headers and footers are handled where pages are known (``store.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # An interface action alone on a line, optionally after a bullet and with a trailing colon.
 _ACTION = re.compile(
@@ -39,8 +40,12 @@ _VIEWER = re.compile(r'^download\s+"', re.IGNORECASE)
 _SITE_NOTICE = re.compile(r"^kunne\s+ikke\s+(?:indlæse|hente|vise)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)
 def chrome_reason(line: str) -> str | None:
     """Why ``line`` is web chrome or viewer furniture; None for a line of the minutes.
+
+    Cached: the lines that get this far are mostly section labels and short headings, printed
+    in every item of every file.
 
     >>> chrome_reason("Til toppen"), chrome_reason("• Udskriv"), chrome_reason("Godkendt.")
     ('navigation', 'navigation', None)

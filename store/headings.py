@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from store.casenum import REF_LINE_START
 
@@ -55,12 +56,18 @@ _NUMBER_ONLY = re.compile(
 # Table of contents: dotted leaders or a tab before a page number (arabic or roman).
 # Each run of dots is tried once, from its start, and never backtracked into (the lookbehinds
 # and possessive quantifiers): a line of 100,000 dots costs one pass, not one per dot.
+# (Each pattern first looks ahead for the character every match starts with: a search then
+# passes over other characters at once instead of trying each alternative there.)
 _LEADER = re.compile(
-    r"(?:(?<!\.)\.{4,}+|(?<!…)…{2,}+|(?<!\. )(?:\. ){3,}+\.?)\s*+(?:\d{1,4}|[ivxlcdm]{1,7})\b", re.I
+    r"(?=[.…])(?:(?<!\.)\.{4,}+|(?<!…)…{2,}+|(?<!\. )(?:\. ){3,}+\.?)"
+    r"\s*+(?:\d{1,4}|[ivxlcdm]{1,7})\b",
+    re.I,
 )
 _TAB_PAGE = re.compile(r"\t\s*\d{1,4}\s*$")
 _LEADER_SPLIT = re.compile(
-    r"(?<![\s.…])\s*+(?:\.{3,}+|…++|(?:\. ){3,}+\.?)\s*+(?:\d{1,4}|[ivxlcdm]{1,7})?\b\.?\s*", re.I
+    r"(?=[\s.…])(?<![\s.…])\s*+(?:\.{3,}+|…++|(?:\. ){3,}+\.?)"
+    r"\s*+(?:\d{1,4}|[ivxlcdm]{1,7})?\b\.?\s*",
+    re.I,
 )
 _TOC_WORD = re.compile(r"^(?:indholdsfortegnelse|innholdsfortegnelse|indhold|dagsorden)\s*:?\s*",
                        re.I)
@@ -74,12 +81,16 @@ _TRAILING_WORD = re.compile(
 )
 _SENTENCE_END = re.compile(r"[a-zæøå]{4,}\.$")
 _NON_ALNUM = re.compile(r"[\W_]+")
+_NUMBER_ONLY_FIRST = frozenset("SsſPpNnDd")
 _CLOSED_PREFIX = re.compile(r"^lukket(?:\s+(?:sag|punkt))?\s*[:\-–]\s*", re.I)
 _DIGITS = re.compile(r"\d{1,3}")
 
 # First characters a heading line can start with: digits, bullets, and the keywords' initials
 # (sak/sag/punkt/pkt/nr/dagsordenspunkt, åbent/lukket).
 _HEADING_FIRST = set("0123456789•·▪◦●*-–spndål")
+# Every character whose lower case is in _HEADING_FIRST: those, their capitals and the Ångström
+# sign, whose lower case is "å".
+_HEADING_FIRST_ANY_CASE = frozenset(_HEADING_FIRST | set("SPNDLÅ\u212b"))
 # Bare numbered headings start with a digit or a bullet (:data:`_WEAK_DOT`, :data:`_WEAK_BARE`,
 # :data:`_GLUED`).
 _WEAK_FIRST = set("•·▪◦●*-–")
@@ -120,11 +131,17 @@ def toc_titles(line: str) -> list[str]:
     return titles
 
 
+@lru_cache(maxsize=4096)
 def title_key(title: str) -> str:
-    """Comparable form of a title: case, punctuation, "Lukket:" and (B)/(O) suffixes ignored."""
+    """Comparable form of a title: case, punctuation, "Lukket:" and (B)/(O) suffixes ignored.
+
+    Cached: an item's title is compared in the table of contents, at its heading and under it.
+    """
     if ")" in title:  # the suffix's closing parenthesis: most titles have none
         title = _SUFFIX.sub("", title)
-    title = _CLOSED_PREFIX.sub("", title.strip())
+    title = title.strip()
+    if title[:1] in ("L", "l"):  # "Lukket: …"
+        title = _CLOSED_PREFIX.sub("", title)
     return _NON_ALNUM.sub("", title.casefold())
 
 
@@ -133,7 +150,14 @@ def clean_title(title: str) -> str:
     title = " ".join(title.replace("\t", " ").split())
     title = _SUFFIX.sub("", title).strip(" -–:")
     # "… i Region Nordjylland." ends a title like a sentence; "m.v." and "Pkt." keep theirs.
-    return title[:-1] if _SENTENCE_END.search(title) else title
+    return title[:-1] if _ends_sentence(title) else title
+
+
+def _ends_sentence(title: str) -> bool:
+    """A word and a full stop end the title (:data:`_SENTENCE_END`); its "$" also matches before
+    a final line end. Searched for only when a full stop is there: the search tries every
+    letter of the title."""
+    return title.endswith((".", ".\n")) and bool(_SENTENCE_END.search(title))
 
 
 @dataclass
@@ -161,7 +185,7 @@ def looks_like_title(title: str, strict: bool = True) -> bool:
     # abbreviations such as "m.v." or "kr." are not.
     if not strict:
         return True
-    if _SENTENCE_END.search(title) and title.count(" ") >= 3:
+    if _ends_sentence(title) and title.count(" ") >= 3:
         return False
     return not _SENTENCE_BREAK.search(title)
 
@@ -201,7 +225,7 @@ def _title_with_evidence(title: str, evidence: str | None) -> bool:
     ("Kommunalbestyrelsen. Mødeplan 2023") but not a whole sentence ending in one."""
     if evidence is None or not looks_like_title(title, strict=False):
         return False
-    return evidence == "ref" or not _SENTENCE_END.search(title)
+    return evidence == "ref" or not _ends_sentence(title)
 
 
 def _strong_candidate(lines: list[str], i: int, m: re.Match, is_label) -> _Candidate | None:
@@ -256,7 +280,7 @@ def _candidates(lines: list[str], is_label) -> list[_Candidate]:
     # A heading starts with a number, a bullet or a keyword: most lines are ruled out by their
     # first character alone (a line starting with a space is stripped first).
     for i in [i for i, raw in enumerate(lines)
-              if raw[:1].lower() in _HEADING_FIRST or raw[:1].isspace()]:
+              if raw[:1] in _HEADING_FIRST_ANY_CASE or raw[:1].isspace()]:
         line = lines[i].strip()
         if not line or len(line) > 220 or not (line[0].isalnum() or line[0] in "•·▪◦●*-–"):
             continue
@@ -368,9 +392,10 @@ def repeated_heading(line: str, number: int | None, key: str) -> bool:
     ``key`` is the item title's :func:`title_key`.
     """
     stripped = line.strip()
-    # _NUMBER_ONLY ends in the number, perhaps with a colon or full stop after it.
-    if number is not None and len(stripped) <= 24 and (stripped[-1:].isdigit()
-                                                       or stripped[-1:] in (":", ".")):
+    # _NUMBER_ONLY starts with a keyword ("Sag", "Punkt", "Pkt.", "Nr.", "Dagsordenspunkt"; "ſ"
+    # is an "s" to a pattern ignoring case) and ends in the number, perhaps with ":" or ".".
+    if (number is not None and len(stripped) <= 24 and stripped[:1] in _NUMBER_ONLY_FIRST
+            and (stripped[-1].isdigit() or stripped[-1] in ":.")):
         m = _NUMBER_ONLY.match(stripped)
         if m and int(m.group("num")) == number:
             return True

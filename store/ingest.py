@@ -21,6 +21,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import stat
 import sys
 import threading
 import traceback
@@ -144,10 +145,10 @@ def scan_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str,
     """
     files: list[Path] = []
     missing: list[tuple[str, str]] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
+    real_folders: dict[str, str] = {}
 
-    def add(path: Path) -> None:
-        key = path.resolve()
+    def add(path: Path, key: str) -> None:
         if key not in seen:
             seen.add(key)
             files.append(path)
@@ -163,13 +164,32 @@ def scan_paths(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str,
                         continue
                     found.append(Path(folder, name))
             for file in sorted(found, key=lambda p: p.as_posix()):
-                if file.is_file():
-                    add(file)
+                key = _walked_file_key(file, real_folders)
+                if key is not None:
+                    add(file, key)
         elif path.is_file():
-            add(path)
+            add(path, os.path.realpath(path))
         else:
             missing.append((str(path), NO_SUCH_FILE))
     return files, missing
+
+
+def _walked_file_key(path: Path, real_folders: dict[str, str]) -> str | None:
+    """``path``'s resolved path if it is a file, else None: ``path.resolve()`` after
+    ``path.is_file()``, at one ``lstat`` for a plain file (not a link), which resolves to its
+    folder, resolved once for all of the folder's files, plus its name. Resolving every file
+    of 10,000 component by component was most of a scan."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        mode = 0
+    if not stat.S_ISREG(mode):  # a link, something else, or an error: the plain way
+        return os.path.realpath(path) if path.is_file() else None
+    folder = str(path.parent)
+    real = real_folders.get(folder)
+    if real is None:
+        real = real_folders[folder] = os.path.realpath(folder)
+    return os.path.join(real, path.name)
 
 
 def collect_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -230,7 +250,8 @@ def _size(path: Path) -> int:
 # files, as the watched folder usually brings, is read in-process.
 POOL_MIN_FILES = 64
 POOL_MIN_BYTES = 2_000_000
-CHUNK_FILES = 8  # files per task: fewer round trips, and a crash retries few files
+FILES_PER_WORKER = 32  # at least, on a machine with many processors: no process for a few files
+CHUNK_FILES = 8  # files per task at most: fewer round trips, and a crash retries few files
 CHUNKS_PER_WORKER = 4  # tasks queued per worker: enough to keep it busy, few to redo on a crash
 # How a pool fails: a worker died (BrokenProcessPool), or no process could be started (OSError;
 # the loader's own OSErrors are caught in the worker).
@@ -256,8 +277,14 @@ def _pool_size(workers: int | None, loader: Loader | None, sizes: list[int]) -> 
     if workers is None:
         if loader is not None or (len(sizes) < POOL_MIN_FILES and sum(sizes) < POOL_MIN_BYTES):
             return 0
-        workers = worker_count()
+        workers = min(worker_count(), max(2, len(sizes) // FILES_PER_WORKER))
     return min(workers, len(sizes)) if len(sizes) > 1 else 0
+
+
+def _chunk_files(files: int, workers: int) -> int:
+    """Files per task: :data:`CHUNK_FILES`, or fewer when there are few files, so that each
+    worker gets its share (two large PDFs go to two processes, not to one)."""
+    return max(1, min(CHUNK_FILES, files // (workers * CHUNKS_PER_WORKER)))
 
 
 def _load_serial(load: Loader, files: list[Path], policy: SizePolicy) -> Iterator[LoadResult]:
@@ -283,7 +310,8 @@ def _load_in_pool(load: Loader, files: list[Path], policy: SizePolicy,
         if done == len(files):
             return
         # The pool broke: the file that did it was among those queued.
-        suspects = files[done:done + workers * CHUNKS_PER_WORKER * CHUNK_FILES]
+        queued = workers * CHUNKS_PER_WORKER * _chunk_files(len(files) - done, workers)
+        suspects = files[done:done + queued]
         try:
             for result in _load_one_by_one(load, suspects, policy):
                 done += 1
@@ -359,7 +387,8 @@ def _worker_started() -> None:
 def _pool_run(load: Loader, files: list[Path], policy: SizePolicy,
               workers: int) -> Iterator[LoadResult]:
     """Results in file order until the pool breaks (then the generator just stops)."""
-    chunks = (files[i:i + CHUNK_FILES] for i in range(0, len(files), CHUNK_FILES))
+    size = _chunk_files(len(files), workers)
+    chunks = (files[i:i + size] for i in range(0, len(files), size))
     pool = _spawn_pool(workers)
     try:
         queued: deque[Future] = deque()

@@ -68,7 +68,8 @@ _BODY_BEFORE_DATE = re.compile(
 _WEEKDAY_DATE = re.compile(r"^(?:mandag|tirsdag|onsdag|torsdag|fredag|lørdag|søndag)\b.*\d",
                            re.IGNORECASE)
 _MUNICIPALITY = re.compile(r"\b(?P<name>[A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?) Kommunes?\b")
-_POSTAL = re.compile(r"\b[1-9]\d{3}\s+(?P<town>[A-ZÆØÅ][a-zæøå]+)\b")
+# (The lookahead lets a search pass over every character that cannot start a postal code.)
+_POSTAL = re.compile(r"(?=[1-9])\b[1-9]\d{3}\s+(?P<town>[A-ZÆØÅ][a-zæøå]+)\b")
 _PLACE_WORDS = re.compile(r"(?i)\b\w*(?:lokale|salen|sal|rådhus|rådhuset|kantinen)\b")
 _PLACE_AFTER_TIME = re.compile(
     r"\bkl\.?\s*\d{1,2}[.:]\d{2}\s*(?:,|\bi\b)?\s*(?P<place>[A-ZÆØÅ\w\"].{2,100})$", re.IGNORECASE)

@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from store.casenum import JOURNAL_LINE, REF_LINE_START, refs_in_line
+from store.casenum import JOURNAL_LINE, REF_FIRST, REF_LINE_START, refs_in_line
 from store.flatten import is_flattened, unflatten
 from store.furniture import strip_chrome
 from store.headings import (
@@ -82,6 +82,7 @@ __all__ = ["parse_text", "parse_file"]
 # Reading and cleaning text
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_CONTROLS = tuple(c for c in map(chr, range(128)) if _CONTROL.match(c))
 # "^{Åbent}" is superscript markup some exports leave behind.
 _MARKUP = re.compile(r"\^\{[^}\n]{0,40}\}")
 _PAGE_LINE = re.compile(
@@ -139,7 +140,9 @@ def _clean_lines(text: str, source: str, removed: list[tuple[str, str]] | None =
     if not text.strip():
         raise ParseError(f"{source}: empty file")
     sample = text[:8192]
-    controls = len(_CONTROL.findall(sample))
+    # (A substring test per control character first: most texts hold none, and the pattern
+    # tries every character.)
+    controls = len(_CONTROL.findall(sample)) if any(c in sample for c in _CONTROLS) else 0
     if "\x00" in sample or controls + sample.count("\ufffd") > max(len(sample) // 20, 2):
         raise ParseError(f"{source}: not text: binary data")
     if controls or len(text) > len(sample):  # else the sample was all of it, and held none
@@ -263,7 +266,8 @@ def _page_furniture(line: str) -> bool:
     """A page number or a running header that ends in one ("… Side 2 af 9")."""
     if not line or len(line) > 100 or not (line[-1].isdigit() or line[-1] in "-–"):
         return False
-    return bool(_PAGE_LINE.match(line) or _PAGE_HEADER_LINE.search(line))
+    # ("af" tested first: most lines ending in a number are no "… side 2 af 9".)
+    return bool(_PAGE_LINE.match(line) or "af" in line.lower() and _PAGE_HEADER_LINE.search(line))
 
 
 def _page_edges(pages: list[list[str]]) -> set[str]:
@@ -429,8 +433,8 @@ def label_of(line: str) -> tuple[str, str] | None:
 
 def _may_name_decision(line: str) -> bool:
     """Whether any of :data:`_DECISION_PATTERNS` can match ``line``: each needs one of these
-    words, spelled just so (the patterns ignore no case). Most lines have none, and trying the
-    six patterns on them was the most of the time spent reading labels."""
+    words, in this case (the patterns are case-sensitive). Most lines hold none, and trying the
+    six patterns on them was most of the time spent reading labels."""
     return "møde" in line or "eslutning" in line or "pkt" in line
 
 
@@ -535,6 +539,17 @@ _CLOSED_TITLE = re.compile(
     r"|[-–]\s*(?:lukket|fortrolig[t]?)(?:\s+(?:punkt|sag))?\s*$",
     re.IGNORECASE,
 )
+
+
+def _closed_title(title: str) -> bool:
+    """A title marked closed (:data:`_CLOSED_TITLE`). Every spelling holds "lukke", "fortrol" or
+    "offentl" in some case (letters no other character matches, ignoring case), so the
+    pattern, which tries every position of the title, runs only on titles that do."""
+    low = title.lower()
+    return ("lukke" in low or "fortrol" in low or "offentl" in low) and bool(
+        _CLOSED_TITLE.search(title))
+
+
 _DATO_LINE = re.compile(r"^dato\s*:", re.IGNORECASE)
 # "Sagsnr. 316877 Kultur- og Idrætsudvalget Lukket punkt", "Sagsnr.: … Dok.nr.: …   Lukket"
 _CLOSED_AFTER_REF = re.compile(r"\s(?:lukket(?:\s+(?:punkt|sag))?|fortroligt)\s*$", re.IGNORECASE)
@@ -623,7 +638,8 @@ class _ItemReader:
         return False
 
     def _read_refs(self, stripped: str) -> bool:
-        if self.seen_content > 8 and not REF_LINE_START.match(stripped):
+        if self.seen_content > 8 and (stripped[0] not in REF_FIRST
+                                      or not REF_LINE_START.match(stripped)):
             return False
         line_refs = refs_in_line(stripped)
         if not line_refs:
@@ -723,7 +739,7 @@ def _build_item(heading: Heading | None, title: str, number: int | None, body: l
     reader = _ItemReader(title, number, extra_refs)
     for line in body:
         reader.feed(line)
-    closed = bool(heading and heading.closed_kw) or bool(_CLOSED_TITLE.search(title))
+    closed = bool(heading and heading.closed_kw) or _closed_title(title)
     return reader.item(title, closed), reader.sources
 
 
@@ -830,7 +846,7 @@ def _items_from_headings(lines: list[str], headings: list[Heading]) -> tuple[
         if heading.toc_only:
             items.append(Item(number=heading.number, title=heading.title,
                               closed=heading.closed_kw or toc_closed[heading.start]
-                              or bool(_CLOSED_TITLE.search(heading.title))))
+                              or _closed_title(heading.title)))
             continue
         body = lines[heading.index + 1: ends[id(heading)]]
         carried, journal = journal, {}
@@ -904,7 +920,7 @@ def _open_lines(lines: list[str]) -> list[str]:
     for line in lines:
         low = line.strip().lower()
         if low and len(low) <= 200:
-            if _CLOSED_SECTION.match(low) or low in _CLOSED_MARKERS or _CLOSED_TITLE.search(low):
+            if _CLOSED_SECTION.match(low) or low in _CLOSED_MARKERS or _closed_title(low):
                 closed = True
             elif _OPEN_SECTION.match(low) or low in _MARKERS:
                 closed = False
@@ -990,7 +1006,7 @@ def _toc_only_items(toc_text: list[str], items: list[Item]) -> list[Item]:
             if not key or any(key in k or k in key for k in keys if k):
                 continue
             keys.append(key)
-            out.append(Item(number=None, title=title, closed=bool(_CLOSED_TITLE.search(title))))
+            out.append(Item(number=None, title=title, closed=_closed_title(title)))
     return out
 
 

@@ -38,20 +38,28 @@ EN_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Au
              "September", "October", "November", "December")
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 
-_ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_NUMERIC = re.compile(r"(?<![\d.\-/])(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})(?![\d\-/]|\.\d)")
+# Each pattern first looks ahead for the character every match starts with (a digit, a
+# month's first letter, the "k" of "kl."): a search then passes over other characters at once
+# instead of trying the lookbehind and the alternatives at each of them.
+_MONTH_FIRST = "".join(sorted({name[0] for name in MONTHS}))
+_ISO = re.compile(r"(?=\d)(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_NUMERIC = re.compile(
+    r"(?=\d)(?<![\d.\-/])(\d{1,2})[-./](\d{1,2})[-./](\d{4}|\d{2})(?![\d\-/]|\.\d)")
 _NAMED = re.compile(
-    rf"(?<!\d)(\d{{1,2}})\.?\s*[-.]?\s*({_MONTH_ALT})\.?\s*[-.]?\s*(\d{{4}})(?!\d)", re.IGNORECASE
+    rf"(?=\d)(?<!\d)(\d{{1,2}})\.?\s*[-.]?\s*({_MONTH_ALT})\.?\s*[-.]?\s*(\d{{4}})(?!\d)",
+    re.IGNORECASE,
 )
-_ENGLISH = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)",
-                      re.IGNORECASE)
+_ENGLISH = re.compile(
+    rf"(?=[{_MONTH_FIRST}])\b({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)",
+    re.IGNORECASE,
+)
 # What _ISO, _NAMED and _ENGLISH cannot match without (a year; for _ENGLISH a day, spaces and
 # a year): searched for first, since the month alternatives, tried ignoring case at every word,
 # made find_date cost 30 µs on a sentence with no date at all.
 _YEAR = re.compile(r"\d{4}")
 _ENGLISH_TAIL = re.compile(r"\d(?:st|nd|rd|th)?,?\s+\d{4}", re.IGNORECASE)
-_TIME_KL = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[:.](\d{2}))?(?!\d)", re.IGNORECASE)
-_TIME_COLON = re.compile(r"(?<![\d:])(\d{1,2}):(\d{2})(?::\d{2})?(?![\d:])")
+_TIME_KL = re.compile(r"(?=k)\bkl\.?\s*(\d{1,2})(?:[:.](\d{2}))?(?!\d)", re.IGNORECASE)
+_TIME_COLON = re.compile(r"(?=\d)(?<![\d:])(\d{1,2}):(\d{2})(?::\d{2})?(?![\d:])")
 
 
 def _iso(year: int, month: int, day: int) -> str | None:

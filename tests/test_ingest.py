@@ -12,12 +12,15 @@ import pytest
 
 from store.db import Store
 from store.ingest import (
+    CHUNK_FILES,
+    FILES_PER_WORKER,
     NO_SUCH_FILE,
     POOL_MIN_BYTES,
     POOL_MIN_FILES,
     WORKER_CRASHED,
     Progress,
     SizePolicy,
+    _chunk_files,
     _pool_size,
     collect_files,
     default_loader,
@@ -75,6 +78,23 @@ def test_explicit_files_are_always_tried_and_listed_once(tmp_path: Path) -> None
     folder_file = touch(tmp_path / "d" / "m.txt")
     files = collect_files([notes, tmp_path / "d", folder_file, str(hidden)])
     assert files == [notes, folder_file, hidden]
+
+
+def test_a_file_reached_through_links_is_listed_once(tmp_path: Path) -> None:
+    """Links to files and folders resolve to the file itself; broken links and pipes are no
+    files."""
+    first = touch(tmp_path / "a" / "1.txt")
+    nested = touch(tmp_path / "a" / "sub" / "2.txt")
+    touch(tmp_path / "b" / "3.txt")
+    (tmp_path / "a" / "link1.txt").symlink_to("1.txt")
+    (tmp_path / "a" / "link3.txt").symlink_to(Path("..", "b", "3.txt"))
+    (tmp_path / "a" / "broken.txt").symlink_to("missing.txt")
+    (tmp_path / "a" / "linkdir").symlink_to(Path("..", "b"))
+    os.mkfifo(tmp_path / "a" / "pipe")
+    (tmp_path / "alink").symlink_to("a")
+    files = collect_files([tmp_path / "a", tmp_path / "alink", tmp_path / "b",
+                           tmp_path / "alink" / "sub" / "2.txt"])
+    assert files == [first, tmp_path / "a" / "link3.txt", nested]
 
 
 def test_argument_order_is_kept(tmp_path: Path) -> None:
@@ -303,7 +323,13 @@ def test_worker_processes_ingest_exactly_what_one_process_does(tmp_path: Path) -
     assert {item["municipality"] for item in pooled_items} == {"Testby"}
 
 
-def test_a_crashing_worker_loses_only_its_own_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_a_crashing_worker_loses_only_its_own_file(tmp_path: Path, start: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Forked workers (one thread here) and spawned ones (a threaded process, the bot) alike."""
+    import store.ingest
+
+    monkeypatch.setattr(store.ingest, "_start_method", lambda: start)
     for day in range(1, 7):
         touch(tmp_path / f"m{day:02d}.txt", minutes_text(day))
     crash = touch(tmp_path / "crash.txt", minutes_text(20))
@@ -330,7 +356,8 @@ def test_a_loader_bug_in_a_worker_is_reported_and_logged_here(
 def test_worker_processes_only_for_long_runs_of_the_default_loader() -> None:
     cpus = worker_count()
     assert _pool_size(None, None, [6_000] * 3) == 0  # a handful of files: in-process
-    assert _pool_size(None, None, [6_000] * POOL_MIN_FILES) == min(cpus, POOL_MIN_FILES)
+    assert _pool_size(None, None, [6_000] * POOL_MIN_FILES) == min(cpus, 2)
+    assert _pool_size(None, None, [6_000] * 10_000) == min(cpus, 10_000 // FILES_PER_WORKER)
     assert _pool_size(None, None, [POOL_MIN_BYTES, 1]) == min(cpus, 2)  # few, but large
     assert _pool_size(None, TableLoader({}, {}), [6_000] * 500) == 0  # a loader with state
     assert _pool_size(2, TableLoader({}, {}), [6_000] * 3) == 2  # asked for
@@ -365,3 +392,9 @@ def test_without_worker_processes_the_files_are_read_here(
     assert sorted(summary.report.added) == [meeting_id(day) for day in range(1, 4)]
     assert [r.getMessage() for r in caplog.records] == [
         "worker processes do not start; reading the remaining 3 files in this process"]
+
+
+def test_tasks_are_smaller_when_files_are_few() -> None:
+    assert _chunk_files(10_000, 2) == CHUNK_FILES
+    assert _chunk_files(20, 2) == 2  # four tasks queued for each of two workers
+    assert _chunk_files(2, 2) == 1  # two large PDFs: one for each worker

@@ -1011,3 +1011,43 @@ def test_label_of(line, expected):
 def test_dates_and_times(text, date, time):
     assert find_date(text) == date
     assert find_time(text) == time
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("May 1st, 2019", "2019-05-01"),
+        ("Beslutning 3. marts 2020: Godkendt. Jf. møde 2020-03-01", "2020-03-03"),  # the first
+        ("møde 2020-03-01 og 2. marts 2020", "2020-03-01"),
+        ("Udgiften anslås til 724.000 kr. årligt og afholdes inden for rammen.", None),
+        ("Mødet den 1/3-20", "2020-03-01"),  # no four-digit year: the numeric form alone
+    ],
+)
+def test_dates_found_past_the_year_guard(text, date):
+    assert find_date(text) == date
+
+
+def test_heading_first_characters_in_any_case() -> None:
+    """The set a heading's first character is looked up in holds exactly the characters whose
+    lower case may start a heading (checked over all of Unicode)."""
+    import sys
+
+    from store.headings import _HEADING_FIRST, _HEADING_FIRST_ANY_CASE
+
+    every = {c for c in map(chr, range(sys.maxunicode + 1)) if c.lower() in _HEADING_FIRST}
+    assert every == _HEADING_FIRST_ANY_CASE
+
+
+def test_chrome_is_blanked_exactly_where_a_reason_is_given() -> None:
+    from store.furniture import chrome_reason, strip_chrome
+
+    lines = ["Til toppen", "  • Udskriv  ", "ſøg", "Kopier link", "Godkendt.", "Sagsfremstilling",
+             "Vi bruger cookies til statistik.", 'Download "Referat.pdf"', "Kunne ikke hente",
+             "Drøftet.", "Økonomi", "Del", "", "1. Del af planen", "Søg her:"]
+    removed: list[tuple[str, str]] = []
+    out = strip_chrome(lines, removed)
+    named = [(i, chrome_reason(line)) for i, line in enumerate(lines) if line]
+    assert [i for i, reason in named if reason] == [i for i, line in enumerate(out)
+                                                    if line != lines[i]]
+    assert [reason for reason, _ in removed] == [reason for _, reason in named if reason]
+    assert out[0] == out[1] == out[2] == "" and out[4] == "Godkendt."
