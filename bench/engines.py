@@ -151,6 +151,7 @@ def child_warm(engine: str, location: str, new_minutes: str) -> dict:
     before = rss_mb()
     store, searcher = _open(engine, location)
     searcher.search(FIRST_QUESTION)
+    searcher.prepare()  # what a running bot does at start (bot.context)
     items = len(store.items())
     per_item_kib = (rss_mb() - before) * 1024 / max(1, items)
     clicks = []
@@ -363,8 +364,9 @@ def _reset_pg(url: str) -> None:
 
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DELETE FROM referat_state")
-        conn.execute("DELETE FROM referat_items WHERE meeting_id LIKE 'Direktionen|2031-%'")
-        conn.execute("DELETE FROM referat_meetings WHERE meeting_id LIKE 'Direktionen|2031-%'")
+        # The new meeting's id may lead with a municipality ("Kalundborg|Direktionen|2031-…").
+        conn.execute("DELETE FROM referat_items WHERE meeting_id LIKE '%Direktionen|2031-%'")
+        conn.execute("DELETE FROM referat_meetings WHERE meeting_id LIKE '%Direktionen|2031-%'")
         # Content changed behind the store's back: a new stamp, as every write makes.
         conn.execute("UPDATE referat_meta SET revision = revision + 1, content_stamp = %s",
                      (uuid.uuid4().hex,))

@@ -259,7 +259,8 @@ def _write_pieces(pickler: pickle.Pickler, index: Any) -> None:
     state = index.__getstate__()
     pickler.dump((type(index), list(state)))
     for value in state.values():
-        if isinstance(value, dict | list) and len(value) > PIECE:
+        # The records are written as a reference to the store's (see _Pickler), whole.
+        if isinstance(value, dict | list) and len(value) > PIECE and value is not index.records:
             pairs = list(value.items()) if isinstance(value, dict) else value
             pickler.dump((type(value), -(-len(pairs) // PIECE)))
             for start in range(0, len(pairs), PIECE):
