@@ -494,8 +494,14 @@ def _tidy(lines: list[str]) -> str:
     Built with C joins and splits, not a Python loop over the lines; linear, as glued pieces
     are joined once at the end.
     """
-    text = "\n".join([" ".join(line.split()) if "  " in line or "\t" in line else line
-                      for line in [raw.strip() for raw in lines]]).strip("\n")
+    stripped = [raw.strip() for raw in lines]
+    text = "\n".join(stripped)
+    if "  " in text or "\t" in text:  # runs of spaces inside some line: collapse them there
+        text = "\n".join([" ".join(line.split()) if "  " in line or "\t" in line else line
+                          for line in stripped])
+    text = text.strip("\n")
+    if "\n\n" not in text:
+        return text  # one paragraph (or none): nothing to glue
     out: list[list[str]] = []  # paragraphs, each as the pieces glued into it
     for para in _PARAGRAPH_BREAK.split(text):
         if out and out[-1][-1][-1].islower() and para[0].islower():
