@@ -92,6 +92,12 @@ def find_date(text: str) -> str | None:
     return min(found)[1]
 
 
+def _month(name: str) -> int:
+    """The month a matched name stands for; 0 (no date) for a spelling that only matched by
+    Unicode case folding ("ſeptember", "aprıl"), which no minutes print."""
+    return MONTHS.get(name.lower(), 0)
+
+
 def _dates_with_year(text: str) -> list[tuple[int, str]]:
     """(position, date) of the first valid ISO, named-month and English date in ``text``."""
     found: list[tuple[int, str]] = []
@@ -101,12 +107,12 @@ def _dates_with_year(text: str) -> list[tuple[int, str]]:
             found.append((m.start(), iso))
             break
     for m in _NAMED.finditer(text):
-        iso = _iso(int(m.group(3)), MONTHS[m.group(2).lower()], int(m.group(1)))
+        iso = _iso(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
         if iso:
             found.append((m.start(), iso))
             break
     for m in _ENGLISH.finditer(text) if _ENGLISH_TAIL.search(text) else ():
-        iso = _iso(int(m.group(3)), MONTHS[m.group(1).lower()], int(m.group(2)))
+        iso = _iso(int(m.group(3)), _month(m.group(1)), int(m.group(2)))
         if iso:
             found.append((m.start(), iso))
             break

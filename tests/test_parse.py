@@ -1051,3 +1051,10 @@ def test_chrome_is_blanked_exactly_where_a_reason_is_given() -> None:
                                                     if line != lines[i]]
     assert [reason for reason, _ in removed] == [reason for _, reason in named if reason]
     assert out[0] == out[1] == out[2] == "" and out[4] == "Godkendt."
+
+
+@pytest.mark.parametrize("text", ["Mødet d. 3. ſeptember 2019", "Meeting on Aprıl 3, 2019"])
+def test_a_month_matched_only_by_unicode_case_folding_is_no_date(text: str) -> None:
+    assert find_date(text) is None
+    assert parse_text(f"Økonomiudvalget\n{text}\n\n1. Budget\nBeslutning\nGodkendt.\n",
+                      "x.txt").items  # the file is still read, not an internal error
