@@ -107,13 +107,13 @@ class Meeting:
 
     def records(self) -> list[ItemRecord]:
         """The flat item records the store keeps for this meeting, in agenda order."""
-        return [ItemRecord.from_item(self, item) for item in self.items]
+        return [ItemRecord(**doc) for doc in self.record_docs()]
 
     def record_docs(self) -> list[dict[str, Any]]:
-        """The stored documents of :meth:`records`, built directly: the same dicts as
-        ``[record.to_doc() for record in self.records()]`` (keys in field order, a closed item
-        emptied as :meth:`ItemRecord.public` does), without a record object per item, which
-        at 100,000 items was a fifth of writing the store."""
+        """The stored documents of :meth:`records`, built directly (keys in field order, a
+        closed item emptied as :meth:`ItemRecord.public` does): the store writes these, and
+        without a record object per item, which at 100,000 items was a fifth of writing it.
+        This is the one place an item and its meeting become a record's fields."""
         mid = self.meeting_id
         docs = []
         for item in self.items:
@@ -207,36 +207,6 @@ class ItemRecord:
         if not self.closed:
             return self
         return dataclasses.replace(self, **_closed_fields())
-
-    @classmethod
-    def from_item(cls, meeting: Meeting, item: Item) -> ItemRecord:
-        return cls._from_item(meeting, item).public()
-
-    @classmethod
-    def _from_item(cls, meeting: Meeting, item: Item) -> ItemRecord:
-        return cls(
-            meeting_id=meeting.meeting_id,
-            municipality=meeting.municipality,
-            kind=meeting.kind,
-            body=meeting.body,
-            date=meeting.date,
-            start_time=meeting.start_time,
-            item_number=item.number,
-            title=item.title,
-            closed=item.closed,
-            case_number=item.case_number,
-            journal_number=item.journal_number,
-            document_number=item.document_number,
-            decision=item.decision,
-            recommendation=item.recommendation,
-            resume=item.resume,
-            presentation=item.presentation,
-            treatment=item.treatment,
-            economy=item.economy,
-            attachments=tuple(item.attachments),
-            text=item.text,
-            source=meeting.source,
-        )
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> ItemRecord:
