@@ -174,7 +174,7 @@ class Index:
         self.holes = 0
         self.case_exact: dict[str, list[int]] = {}
         self.case_partial: dict[str, list[int]] = {}
-        _add_cases(self, enumerate(records), copied=None)
+        _add_cases(self, enumerate(records), on_write=None)
         self._finish()
 
     def _finish(self) -> None:
@@ -452,25 +452,27 @@ class TermInfo:
 
 
 
-class _SetsOnWrite:
-    """Changes to sets shared with the previous index: each set is copied before its first."""
+class _OnWrite:
+    """Changes to lists and sets shared with the previous index: each is copied before its
+    first change, so questions answered from the previous index never see it."""
 
     def __init__(self) -> None:
-        self._copied: set[tuple[int, str]] = set()
+        self._owned: set[tuple[int, str]] = set()
 
-    def _own(self, table: dict[str, set[int]], key: str) -> set[int]:
-        if (id(table), key) not in self._copied or key not in table:
-            table[key] = set(table.get(key, ()))
-            self._copied.add((id(table), key))
+    def own(self, table: dict[str, Any], key: str, make: type) -> Any:
+        """``table[key]``, a copy of its own (made with ``make``) the first time it is asked."""
+        if (id(table), key) not in self._owned or key not in table:
+            table[key] = make(table.get(key, ()))
+            self._owned.add((id(table), key))
         return table[key]
 
     def add(self, table: dict[str, set[int]], key: str, doc: int) -> None:
-        self._own(table, key).add(doc)
+        self.own(table, key, set).add(doc)
 
     def discard(self, table: dict[str, set[int]], key: str | None, doc: int) -> None:
         if key is None or key not in table:
             return
-        docs = self._own(table, key)
+        docs = self.own(table, key, set)
         docs.discard(doc)
         if not docs:
             del table[key]
@@ -536,17 +538,16 @@ def _case_keys(index: Index, r: ItemRecord) -> Iterable[tuple[dict[str, list[int
 
 
 def _add_cases(index: Index, docs: Iterable[tuple[int, ItemRecord | None]],
-               copied: set[tuple[int, str]] | None) -> None:
-    """List the given docs under their case keys; on an update (``copied`` given) a shared
-    list is copied before it first grows."""
+               on_write: _OnWrite | None) -> None:
+    """List the given docs under their case keys (on an update, lists shared with the
+    previous index are copied before they grow)."""
     for doc, r in docs:
         if r is None:
             continue
         for table, key in _case_keys(index, r):
-            if copied is not None and (id(table), key) not in copied:
-                table[key] = list(table.get(key, ()))
-                copied.add((id(table), key))
-            table.setdefault(key, []).append(doc)
+            docs_of = table.setdefault(key, []) if on_write is None else \
+                on_write.own(table, key, list)
+            docs_of.append(doc)
 
 
 class _Update:
@@ -618,7 +619,7 @@ class _Update:
         old, dead, records = self.old, self.dead, index.records
         index.date_rank = old.date_rank + [_age(r, d) for d, r in enumerate(records[first:], first)]
         index.body_docs, index.municipality_docs = dict(old.body_docs), dict(old.municipality_docs)
-        groups = _SetsOnWrite()
+        groups = _OnWrite()
         meetings = {mid: docs for mid, docs in old.meeting_docs.items() if docs[0] not in dead}
         for d in dead:
             r = old.records[d]
@@ -667,4 +668,4 @@ class _Update:
                     table[key] = kept
                 else:
                     table.pop(key, None)
-        _add_cases(index, enumerate(index.records[first:], start=first), copied=set())
+        _add_cases(index, enumerate(index.records[first:], start=first), on_write=_OnWrite())
